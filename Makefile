@@ -1,0 +1,96 @@
+# hxen top-level Makefile: the one entry point.
+#
+#   make            build user space (hxenctl, createimg)
+#   make module     build hxen.ko against the running kernel, or KDIR=/path
+#   make check      run every test tier; ends with "N passed, N failed"
+#   make demo       boot the sandbox and show hxen working in it
+#   make deb|rpm    build packages (deb also makes a local apt repository)
+#   make install    install tools, udev rule, sysusers, modules-load and
+#                   the DKMS source tree under $(DESTDIR)$(PREFIX)
+
+VERSION := $(shell cat $(CURDIR)/VERSION)
+PREFIX ?= /usr
+DESTDIR ?=
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+O ?= $(CURDIR)/out
+
+BINDIR := $(PREFIX)/bin
+MANDIR := $(PREFIX)/share/man
+LIBDIR_UDEV := $(PREFIX)/lib/udev/rules.d
+SYSUSERSDIR := $(PREFIX)/lib/sysusers.d
+MODLOADDIR := $(PREFIX)/lib/modules-load.d
+SRCDIR_DKMS := $(PREFIX)/src/hxen-$(VERSION)
+
+TOOLS := hxenctl createimg
+
+export VERSION
+
+.PHONY: all userspace module clean check check-unit check-build check-sandbox \
+	check-packaging check-distro deps demo deb rpm install install-tools \
+	install-dkms-src dist
+
+all: userspace
+
+userspace:
+	$(MAKE) -C userspace VERSION=$(VERSION)
+
+module:
+	$(MAKE) -C module KDIR=$(KDIR)
+
+deps:
+	packaging/build-deps.sh
+
+# Each tier appends PASS/FAIL lines to $(O)/results; the summary is last.
+check: deps
+	@mkdir -p $(O); : >$(O)/results
+	-HXEN_RESULTS=$(O)/results tests/unit/run.sh
+	-HXEN_RESULTS=$(O)/results tests/sandbox/build-matrix.sh
+	-HXEN_RESULTS=$(O)/results tests/sandbox/run.sh
+	-HXEN_RESULTS=$(O)/results tests/packaging/run.sh
+	-HXEN_RESULTS=$(O)/results tests/distro/run.sh
+	@tests/summary.sh $(O)/results
+
+check-unit check-build check-sandbox check-packaging check-distro:
+	@mkdir -p $(O); : >$(O)/results
+	-HXEN_RESULTS=$(O)/results tests/$(patsubst check-%,%,$@)/run.sh
+	@tests/summary.sh $(O)/results
+
+demo: deps
+	tests/sandbox/demo.sh
+
+deb: userspace
+	packaging/debian/build.sh $(O)/deb
+
+rpm:
+	packaging/rpm/build.sh $(O)/rpm
+
+dist:
+	@mkdir -p $(O)
+	git archive --prefix=hxen-$(VERSION)/ -o $(O)/hxen-$(VERSION).tar.gz HEAD
+
+install: install-tools install-dkms-src
+
+install-tools: userspace
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(LIBDIR_UDEV) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(MODLOADDIR)
+	for t in $(TOOLS); do \
+		install -m 0755 userspace/$$t/$$t $(DESTDIR)$(BINDIR)/$$t; \
+		install -m 0644 userspace/$$t/$$t.1 $(DESTDIR)$(MANDIR)/man1/$$t.1; \
+	done
+	install -m 0644 udev/99-hxen.rules $(DESTDIR)$(LIBDIR_UDEV)/99-hxen.rules
+	install -m 0644 packaging/hxen.sysusers $(DESTDIR)$(SYSUSERSDIR)/hxen.conf
+	install -m 0644 packaging/hxen.modules-load $(DESTDIR)$(MODLOADDIR)/hxen.conf
+
+# The DKMS source tree: exactly what dkms.conf needs to build hxen.ko.
+install-dkms-src:
+	install -d $(DESTDIR)$(SRCDIR_DKMS)
+	tar -C $(CURDIR) --exclude='*.o' --exclude='*.ko' --exclude='*.cmd' \
+		--exclude='*.mod*' --exclude='.conftest' --exclude='compat_autoconf.h' \
+		--exclude='Module.symvers' --exclude='modules.order' \
+		-cf - VERSION dkms.conf module xen | tar -C $(DESTDIR)$(SRCDIR_DKMS) -xf -
+
+clean:
+	$(MAKE) -C userspace clean
+	-$(MAKE) -C module clean KDIR=$(KDIR)
+	rm -rf $(O)

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The types the core (xen/) is built with inside the Linux kernel. */
+#ifndef HXEN_LINUX_TYPES_H
+#define HXEN_LINUX_TYPES_H
+
+#include <linux/types.h>
+#include <linux/stddef.h>
+
+#endif /* HXEN_LINUX_TYPES_H */

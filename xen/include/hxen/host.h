@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Host services: everything the hypervisor core needs from the operating
+ * system it runs on.  The core calls nothing else; module/hxen_host.c
+ * implements these with Linux APIs, tests/unit/core/fake_host.c with
+ * canned values so the core runs as an ordinary program.
+ */
+#ifndef HXEN_HOST_H
+#define HXEN_HOST_H
+
+#include <hxen/types.h>
+
+#define HXH_LOG_ERR	3
+#define HXH_LOG_WARN	4
+#define HXH_LOG_INFO	6
+#define HXH_LOG_DEBUG	7
+
+/* CPUID on the current CPU: regs[] = { eax, ebx, ecx, edx }. */
+void hxh_cpuid(u32 leaf, u32 subleaf, u32 regs[4]);
+
+/* RDMSR on the current CPU; 0 on success, negative if the MSR faults. */
+int hxh_rdmsr_safe(u32 msr, u64 *val);
+
+/* CR4 of the current CPU. */
+unsigned long hxh_read_cr4(void);
+
+/*
+ * Run @pred on every online CPU (preemption disabled, may be in interrupt
+ * context: it must not sleep) and return how many CPUs it returned true
+ * on.  *@nr_cpus is set to the number of CPUs it ran on.
+ */
+u32 hxh_count_cpus(bool (*pred)(void *arg), void *arg, u32 *nr_cpus);
+
+/* Log a line prefixed with the module name. */
+void hxh_log(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif /* HXEN_HOST_H */
