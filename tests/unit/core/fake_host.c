@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The fake host services behind the core unit tests. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fake_host.h"
+#include <hxen/host.h>
+
+struct fake_cpu fake_cpus[FAKE_MAX_CPUS];
+int fake_nr_cpus;
+static int current_cpu;
+
+void fake_reset(int nr_cpus)
+{
+	memset(fake_cpus, 0, sizeof(fake_cpus));
+	fake_nr_cpus = nr_cpus;
+	current_cpu = 0;
+}
+
+static void set_leaf_on(struct fake_cpu *c, u32 leaf, const u32 regs[4])
+{
+	int i;
+
+	for (i = 0; i < c->nr_leaves; i++)
+		if (c->leaves[i].leaf == leaf)
+			break;
+	if (i == FAKE_MAX_LEAVES)
+		return;
+	if (i == c->nr_leaves)
+		c->nr_leaves++;
+	c->leaves[i].leaf = leaf;
+	memcpy(c->leaves[i].regs, regs, sizeof(c->leaves[i].regs));
+}
+
+void fake_set_leaf(u32 leaf, u32 eax, u32 ebx, u32 ecx, u32 edx)
+{
+	const u32 regs[4] = { eax, ebx, ecx, edx };
+	int cpu;
+
+	for (cpu = 0; cpu < fake_nr_cpus; cpu++)
+		set_leaf_on(&fake_cpus[cpu], leaf, regs);
+}
+
+void fake_set_msr_on(int cpu, u32 index, u64 value)
+{
+	struct fake_cpu *c = &fake_cpus[cpu];
+	int i;
+
+	for (i = 0; i < c->nr_msrs; i++)
+		if (c->msrs[i].index == index)
+			break;
+	if (i == FAKE_MAX_MSRS)
+		return;
+	if (i == c->nr_msrs)
+		c->nr_msrs++;
+	c->msrs[i].index = index;
+	c->msrs[i].value = value;
+}
+
+void fake_set_msr(u32 index, u64 value)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < fake_nr_cpus; cpu++)
+		fake_set_msr_on(cpu, index, value);
+}
+
+void fake_set_vendor(const char *v)
+{
+	u32 w[3];
+
+	memcpy(w, v, 12);
+	/* CPUID 0 returns the string in EBX, EDX, ECX. */
+	fake_set_leaf(0, 0x16, w[0], w[2], w[1]);
+}
+
+void hxh_cpuid(u32 leaf, u32 subleaf, u32 regs[4])
+{
+	struct fake_cpu *c = &fake_cpus[current_cpu];
+	int i;
+
+	(void)subleaf;
+	memset(regs, 0, 4 * sizeof(*regs));
+	for (i = 0; i < c->nr_leaves; i++)
+		if (c->leaves[i].leaf == leaf)
+			memcpy(regs, c->leaves[i].regs, 4 * sizeof(*regs));
+}
+
+int hxh_rdmsr_safe(u32 msr, u64 *val)
+{
+	struct fake_cpu *c = &fake_cpus[current_cpu];
+	int i;
+
+	for (i = 0; i < c->nr_msrs; i++) {
+		if (c->msrs[i].index == msr) {
+			*val = c->msrs[i].value;
+			return 0;
+		}
+	}
+	*val = 0;
+	return -5;	/* the MSR faults */
+}
+
+unsigned long hxh_read_cr4(void)
+{
+	return fake_cpus[current_cpu].cr4;
+}
+
+u32 hxh_count_cpus(bool (*pred)(void *arg), void *arg, u32 *nr_cpus)
+{
+	u32 matched = 0;
+	int cpu;
+
+	for (cpu = 0; cpu < fake_nr_cpus; cpu++) {
+		current_cpu = cpu;
+		if (pred && pred(arg))
+			matched++;
+	}
+	current_cpu = 0;
+	*nr_cpus = (u32)fake_nr_cpus;
+	return matched;
+}
+
+void hxh_log(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "hxen[%d]: ", level);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A fake host for the core: a machine of up to FAKE_MAX_CPUS CPUs whose
+ * CPUID leaves, MSRs and CR4 a test sets up.  hxh_* calls act on the
+ * "current" CPU; hxh_count_cpus() visits each in turn.
+ */
+#ifndef FAKE_HOST_H
+#define FAKE_HOST_H
+
+#include "fake_types.h"
+
+#define FAKE_MAX_CPUS	8
+#define FAKE_MAX_LEAVES	16
+#define FAKE_MAX_MSRS	16
+
+struct fake_leaf {
+	u32 leaf;
+	u32 regs[4];
+};
+
+struct fake_msr {
+	u32 index;
+	u64 value;
+};
+
+struct fake_cpu {
+	struct fake_leaf leaves[FAKE_MAX_LEAVES];
+	int nr_leaves;
+	struct fake_msr msrs[FAKE_MAX_MSRS];	/* absent MSRs fault */
+	int nr_msrs;
+	unsigned long cr4;
+};
+
+extern struct fake_cpu fake_cpus[FAKE_MAX_CPUS];
+extern int fake_nr_cpus;
+
+void fake_reset(int nr_cpus);
+/* Set on every CPU. */
+void fake_set_leaf(u32 leaf, u32 eax, u32 ebx, u32 ecx, u32 edx);
+void fake_set_msr(u32 index, u64 value);
+/* Set on one CPU. */
+void fake_set_msr_on(int cpu, u32 index, u64 value);
+void fake_set_vendor(const char *vendor12);
+
+#endif /* FAKE_HOST_H */
