@@ -42,18 +42,18 @@ deps:
 	packaging/build-deps.sh
 
 # Each tier appends PASS/FAIL lines to $(O)/results; the summary is last.
+TIERS := unit build sandbox packaging distro
+RUN_TIER = HXEN_RESULTS=$(O)/results HXEN_TIMES=$(O)/times O=$(O) tests/tier.sh
+
 check: deps
-	@mkdir -p $(O); : >$(O)/results
-	-HXEN_RESULTS=$(O)/results tests/unit/run.sh
-	-HXEN_RESULTS=$(O)/results tests/sandbox/build-matrix.sh
-	-HXEN_RESULTS=$(O)/results tests/sandbox/run.sh
-	-HXEN_RESULTS=$(O)/results tests/packaging/run.sh
-	-HXEN_RESULTS=$(O)/results tests/distro/run.sh
+	@mkdir -p $(O); : >$(O)/results; : >$(O)/times
+	-for t in $(TIERS); do $(RUN_TIER) $$t; done
+	@echo "Tier times (s):"; cat $(O)/times
 	@tests/summary.sh $(O)/results
 
-check-unit check-build check-sandbox check-packaging check-distro:
-	@mkdir -p $(O); : >$(O)/results
-	-HXEN_RESULTS=$(O)/results tests/$(patsubst check-%,%,$@)/run.sh
+$(addprefix check-,$(TIERS)): deps
+	@mkdir -p $(O); : >$(O)/results; : >$(O)/times
+	-$(RUN_TIER) $(patsubst check-%,%,$@)
 	@tests/summary.sh $(O)/results
 
 demo: deps
