@@ -24,8 +24,6 @@ SRCDIR_DKMS := $(PREFIX)/src/hxen-$(VERSION)
 
 TOOLS := hxenctl createimg
 
-export VERSION
-
 .PHONY: all userspace module clean check check-unit check-build check-sandbox \
 	check-packaging check-distro deps demo deb rpm install install-tools \
 	install-dkms-src dist

@@ -8,14 +8,9 @@
 #ifndef HXEN_COMPAT_H
 #define HXEN_COMPAT_H
 
-#include <linux/version.h>
 #include <asm/msr.h>
 
 #include "compat_autoconf.h"
-
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
-#error "hxen supports Linux 5.10 and later"
-#endif
 
 /* rdmsrl_safe() became rdmsrq_safe() in Linux 6.16. */
 static inline int hxen_rdmsr_safe(u32 msr, u64 *val)

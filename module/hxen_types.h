@@ -3,7 +3,8 @@
 #ifndef HXEN_LINUX_TYPES_H
 #define HXEN_LINUX_TYPES_H
 
-#include <linux/types.h>
+#include <linux/compiler.h>
 #include <linux/stddef.h>
+#include <linux/types.h>
 
 #endif /* HXEN_LINUX_TYPES_H */

@@ -12,4 +12,6 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 
+#define __printf(fmt, args) __attribute__((format(printf, fmt, args)))
+
 #endif /* FAKE_TYPES_H */

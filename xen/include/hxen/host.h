@@ -32,7 +32,6 @@ unsigned long hxh_read_cr4(void);
 u32 hxh_count_cpus(bool (*pred)(void *arg), void *arg, u32 *nr_cpus);
 
 /* Log a line prefixed with the module name. */
-void hxh_log(int level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void hxh_log(int level, const char *fmt, ...) __printf(2, 3);
 
 #endif /* HXEN_HOST_H */

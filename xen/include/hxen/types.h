@@ -3,9 +3,10 @@
  * Fixed-width types for the hypervisor core.
  *
  * The core includes no host header of its own accord.  The port that
- * compiles it names the header that supplies u8..u64, bool, size_t and
- * NULL with -DHXEN_TYPES_HEADER=<...> (the Linux port passes
- * <linux/types.h>, the user-space test build a header of its own).
+ * compiles it names the header that supplies u8..u64, bool, size_t, NULL
+ * and the __printf(fmt, args) attribute with -DHXEN_TYPES_HEADER=<...>
+ * (module/hxen_types.h in the kernel, tests/unit/core/fake_types.h in
+ * the user-space test build).
  */
 #ifndef HXEN_TYPES_H
 #define HXEN_TYPES_H
