@@ -2,6 +2,7 @@
 /* The fake host services behind the core unit tests. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fake_host.h"
@@ -131,4 +132,95 @@ void hxh_log(int level, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+/* A host page is 4 KiB of ordinary heap memory here. */
+struct hxh_page {
+	unsigned char bytes[4096];
+};
+
+struct fake_mem fake_mem;
+
+void fake_mem_reset(void)
+{
+	memset(&fake_mem, 0, sizeof(fake_mem));
+	fake_mem.fail_after = -1;
+	fake_mem.stop_after = -1;
+}
+
+static bool fake_mem_fails(void)
+{
+	if (fake_mem.fail_after < 0)
+		return false;
+	if (fake_mem.fail_after == 0)
+		return true;
+	fake_mem.fail_after--;
+	return false;
+}
+
+struct hxh_page *hxh_page_alloc(unsigned int order)
+{
+	size_t bytes = (size_t)4096 << order;
+	struct hxh_page *p;
+
+	if ((order && fake_mem.fail_large) || fake_mem_fails())
+		return NULL;
+	p = aligned_alloc(bytes, bytes);
+	if (!p)
+		return NULL;
+	memset(p, 0, bytes);
+	fake_mem.blocks_live++;
+	fake_mem.pages_live += 1L << order;
+	return p;
+}
+
+void hxh_page_free(struct hxh_page *block, unsigned int order)
+{
+	fake_mem.blocks_live--;
+	fake_mem.pages_live -= 1L << order;
+	free(block);
+}
+
+struct hxh_page *hxh_page_nth(struct hxh_page *block, unsigned long n)
+{
+	return block + n;
+}
+
+u64 hxh_page_to_pa(struct hxh_page *page)
+{
+	return (u64)(uintptr_t)page;
+}
+
+void *hxh_page_to_va(struct hxh_page *page)
+{
+	return page;
+}
+
+void *hxh_zalloc(size_t size)
+{
+	void *p;
+
+	if (fake_mem_fails())
+		return NULL;
+	p = calloc(1, size);
+	if (p)
+		fake_mem.zallocs_live++;
+	return p;
+}
+
+void hxh_free(void *ptr)
+{
+	if (ptr)
+		fake_mem.zallocs_live--;
+	free(ptr);
+}
+
+bool hxh_should_stop(void)
+{
+	if (fake_mem.stop_after < 0)
+		return false;
+	if (fake_mem.stop_after == 0)
+		return true;
+	fake_mem.stop_after--;
+	return false;
 }

@@ -42,4 +42,17 @@ void fake_set_msr(u32 index, u64 value);
 void fake_set_msr_on(int cpu, u32 index, u64 value);
 void fake_set_vendor(const char *vendor12);
 
+/* Host memory bookkeeping, for leak and failure-injection tests. */
+struct fake_mem {
+	long blocks_live;	/* hxh_page_alloc blocks not yet freed */
+	long pages_live;	/* 4 KiB pages in those blocks */
+	long zallocs_live;	/* hxh_zalloc blocks not yet freed */
+	long fail_after;	/* allocations (pages or zalloc) left; <0: never fail */
+	bool fail_large;	/* order > 0 page allocations fail */
+	long stop_after;	/* hxh_should_stop calls before it says stop */
+};
+
+extern struct fake_mem fake_mem;
+void fake_mem_reset(void);
+
 #endif /* FAKE_HOST_H */

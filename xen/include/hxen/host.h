@@ -31,6 +31,31 @@ unsigned long hxh_read_cr4(void);
  */
 u32 hxh_count_cpus(bool (*pred)(void *arg), void *arg, u32 *nr_cpus);
 
+/*
+ * Host memory.  A struct hxh_page is the host's handle for a block of
+ * 2^order physically contiguous 4 KiB pages.  Blocks are zeroed and
+ * charged to the memory cgroup of the process that asked for the VM;
+ * each 4 KiB page of a block can be mapped into user space on its own.
+ */
+struct hxh_page;
+
+struct hxh_page *hxh_page_alloc(unsigned int order);
+void hxh_page_free(struct hxh_page *block, unsigned int order);
+/* The n-th 4 KiB page of a block. */
+struct hxh_page *hxh_page_nth(struct hxh_page *block, unsigned long n);
+u64 hxh_page_to_pa(struct hxh_page *page);
+void *hxh_page_to_va(struct hxh_page *page);
+
+/* General allocations for the core's own structures (may sleep). */
+void *hxh_zalloc(size_t size);
+void hxh_free(void *ptr);
+
+/*
+ * Called between steps of long operations: lets the host reschedule and
+ * returns true when the caller should give up (a fatal signal is pending).
+ */
+bool hxh_should_stop(void);
+
 /* Log a line prefixed with the module name. */
 void hxh_log(int level, const char *fmt, ...) __printf(2, 3);
 
