@@ -6,7 +6,7 @@ pkgs=(
 	build-essential make gcc pkg-config git ca-certificates curl
 	qemu-system-x86 qemu-utils busybox-static cpio xz-utils zstd kmod
 	debootstrap dkms debhelper dh-dkms dh-sequence-installsysusers dpkg-dev
-	fakeroot lintian rpm apt-utils udev
+	fakeroot lintian rpm rpmlint apt-utils udev jq e2fsprogs util-linux
 )
 missing=()
 for p in "${pkgs[@]}"; do
