@@ -28,7 +28,7 @@ hx_apt() {
 			>"$root/etc/apt/sources.list"
 	fi
 	"$cmd" -q -o Dir="$root" -o Dir::State::status="$root/var/lib/dpkg/status" \
-		-o APT::Architecture=amd64 -o Debug::NoLocking=1 \
+		-o APT::Architecture=amd64 -o Debug::NoLocking=1 -o APT::Sandbox::User=root \
 		-o Dir::Etc::trusted="$root/etc/apt/trusted.gpg" \
 		-o Dir::Etc::trustedparts="$root/etc/apt/trusted.gpg.d" "$@"
 }

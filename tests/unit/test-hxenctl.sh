@@ -157,6 +157,10 @@ t_expect hxenctl/doctor-version-skew 0 "\[warn\] the hxen module is loaded, vers
 	flat doctor
 rm -rf "$r/sys/module/hxen"
 printf 'flags\t: fpu\n' >"$r/proc/cpuinfo"
+rm "$r/lib/modules/$rel/updates/dkms/hxen.ko.xz"
+mkdir -p "$r/sys/module/hxen"
+t_expect hxenctl/doctor-loaded-not-installed 0 "\[warn\] hxen.ko is loaded but not installed for kernel $rel.*dkms install hxen/$ver -k $rel" flat doctor
+rm -rf "$r/sys/module/hxen"
 t_expect hxenctl/doctor-no-svm 1 "offers neither AMD SVM nor Intel VMX.*nested virtualization" flat doctor
 [ -n "${hxgroup_added:-}" ] && groupdel hxen
 exit 0

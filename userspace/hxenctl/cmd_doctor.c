@@ -115,6 +115,15 @@ static void check_built(struct doctor *d)
 		       d->release, found);
 		return;
 	}
+	if (host_exists("/sys/module/hxen")) {
+		snprintf(fix, sizeof(fix),
+			 "install it so it loads at boot: sudo dkms install hxen/%s -k %s",
+			 HXEN_TOOLS_VERSION, d->release);
+		report(d, "warn", fix,
+		       "hxen.ko is loaded but not installed for kernel %s",
+		       d->release);
+		return;
+	}
 	snprintf(dir, sizeof(dir), "/lib/modules/%s/build/Makefile",
 		 d->release);
 	if (!host_exists(dir)) {

@@ -1,0 +1,299 @@
+#!/bin/sh
+# /init of the sandbox initramfs (busybox sh).  Loads hxen.ko into the
+# booted Debian kernel, checks it against what hxenctl and the kernel say,
+# prints one "HXT: PASS: <name>" or "HXT: FAIL: <name>: <why>" line per
+# check and "HXT: DONE" at the end, then powers the machine off.
+#
+# /etc/hxt.conf (written by run.sh) sets:
+#   HXT_MODE      test (every check) or demo (show hxenctl, few checks)
+#   HXT_VERSION   the expected hxen version (VERSION of the tree)
+#   HXT_KVM       kvm modules to load, in order (files under /lib/hxt/kvm)
+#   HXT_HXEN_DEPS modules hxen.ko needs, in order (under /lib/hxt/deps)
+#   HXT_KVM_HOLDS yes when loading kvm_amd takes SVM at once (6.12+)
+#   HXT_HXEN_GID, HXT_OUTSIDER, HXT_STALE, HXT_MEMBER  "uid gid" of users
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C
+
+/bin/busybox mkdir -p /proc /sys /dev /tmp /run
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null || HXT_NO_DEVTMPFS=1
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+# shellcheck source=/dev/null
+. /etc/hxt.conf
+
+# Results go to the console and, uncut by kernel messages, to ttyS1.
+RES=/dev/ttyS1
+[ -c "$RES" ] || RES=/dev/null
+say() {
+	echo "HXT: $*"
+	echo "HXT: $*" >"$RES"
+}
+pass() { say "PASS: $1"; }
+fail() { say "FAIL: $1: $(echo "$2" | tr '\n' ' ' | cut -c1-300)"; }
+finish() {
+	say "DONE"
+	sync
+	poweroff -f
+	sleep 5
+	echo o >/proc/sysrq-trigger
+}
+
+HXENCTL=/usr/bin/hxenctl
+OUT=/tmp/out
+ERR=/tmp/err
+
+# run CMD... : run with stdout in $OUT, stderr in $ERR, status in $ST.
+run() {
+	"$@" >"$OUT" 2>"$ERR"
+	ST=$?
+}
+
+# expect_x NAME STATUS REGEX NOTREGEX CMD... : CMD must exit STATUS; its
+# stderr (for failures) or stdout (for success) must match REGEX and, if
+# NOTREGEX is not empty, must not match NOTREGEX.
+expect_x() {
+	name=$1 want=$2 re=$3 notre=$4
+	shift 4
+	run "$@"
+	if [ "$want" -eq 0 ]; then where=$OUT; else where=$ERR; fi
+	echo "$name: exit $ST: $(tail -n 1 "$where")"
+	if [ "$ST" -ne "$want" ]; then
+		fail "$name" "exit $ST, want $want; stdout: $(head -c 150 "$OUT"); stderr: $(head -c 150 "$ERR")"
+	elif ! grep -Eq -- "$re" "$where"; then
+		fail "$name" "output does not match /$re/: $(head -c 200 "$where")"
+	elif [ -n "$notre" ] && grep -Eq -- "$notre" "$where"; then
+		fail "$name" "output matches /$notre/: $(head -c 200 "$where")"
+	else
+		pass "$name"
+	fi
+}
+
+# expect NAME STATUS REGEX CMD... : expect_x without a NOTREGEX.
+expect() {
+	n=$1 w=$2 r=$3
+	shift 3
+	expect_x "$n" "$w" "$r" '' "$@"
+}
+
+# caps_get KEY : the value of KEY in the last "hxenctl caps" output.
+caps_get() {
+	sed -n "s/^$1: //p" "$OUT" | head -n 1
+}
+
+# check_caps_key NAME KEY REGEX : the caps value of KEY matches REGEX.
+check_caps_key() {
+	v=$(caps_get "$2")
+	if echo "$v" | grep -Eq -- "$3"; then
+		pass "$1"
+	else
+		fail "$1" "$2 is '$v', want /$3/"
+	fi
+}
+
+# held NAME WANT : "hxenctl caps" reports held-by-other-hypervisor WANT.
+held() {
+	run "$HXENCTL" caps
+	if [ "$ST" -ne 0 ]; then
+		fail "$1" "hxenctl caps exit $ST: $(head -c 200 "$ERR")"
+		return
+	fi
+	echo "$1: held-by-other-hypervisor: $(caps_get held-by-other-hypervisor)"
+	check_caps_key "$1" held-by-other-hypervisor "^$2( |\$)"
+}
+
+# dev_node : make sure /dev/hxen exists once the module is loaded.
+dev_node() {
+	i=0
+	while [ ! -e /dev/hxen ] && [ $i -lt 20 ]; do
+		if [ -n "${HXT_NO_DEVTMPFS:-}" ] && [ -r /sys/class/misc/hxen/dev ]; then
+			mm=$(cat /sys/class/misc/hxen/dev)
+			mknod /dev/hxen c "${mm%%:*}" "${mm##*:}"
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -c /dev/hxen ]
+}
+
+load_hxen() {
+	for m in $HXT_HXEN_DEPS; do
+		[ -d "/sys/module/$(echo "${m%.ko}" | tr - _)" ] && continue
+		insmod "/lib/hxt/deps/$m" >"$OUT" 2>&1 || return 1
+	done
+	insmod /lib/hxt/hxen.ko >"$OUT" 2>&1
+}
+
+echo "sandbox: $(uname -r), $(grep -c ^processor /proc/cpuinfo) cpus, mode $HXT_MODE"
+
+if [ "$HXT_MODE" = demo ]; then
+	if load_hxen && dev_node; then
+		pass insmod
+		# What the packaged udev rule (99-hxen.rules) does on a real system.
+		chown "root:$HXT_HXEN_GID" /dev/hxen && chmod 0660 /dev/hxen
+	else
+		fail insmod "$(cat "$OUT")"
+	fi
+	for c in version caps doctor; do
+		echo "\$ hxenctl $c"
+		"$HXENCTL" "$c"
+		st=$?
+		echo "(exit $st)"
+		if [ "$c" = version ]; then
+			if [ $st -eq 0 ]; then pass version; else fail version "exit $st"; fi
+		fi
+	done
+	finish
+fi
+
+# --- load -------------------------------------------------------------
+loaded=0
+if load_hxen; then
+	pass insmod
+	loaded=1
+else
+	fail insmod "$(cat "$OUT")"
+fi
+if [ $loaded -eq 1 ] && dev_node; then
+	pass dev-node
+else
+	fail dev-node "/dev/hxen is not a character device"
+fi
+v=$(cat /sys/module/hxen/version 2>/dev/null)
+if [ "$v" = "$HXT_VERSION" ]; then
+	pass sysfs-version
+else
+	fail sysfs-version "/sys/module/hxen/version is '$v', want '$HXT_VERSION'"
+fi
+
+# --- hxenctl version ----------------------------------------------------
+printf 'hxenctl %s\nmodule %s (kernel %s)\nabi 1.0\n' "$HXT_VERSION" "$HXT_VERSION" \
+	"$(uname -r)" >/tmp/want-version
+run "$HXENCTL" version
+if [ "$ST" -ne 0 ]; then
+	fail version "exit $ST: $(head -c 200 "$ERR")"
+elif ! cmp -s "$OUT" /tmp/want-version; then
+	fail version "got '$(cat "$OUT")', want '$(cat /tmp/want-version)'"
+else
+	pass version
+fi
+
+# --- hxenctl caps -------------------------------------------------------
+run "$HXENCTL" caps
+if [ "$ST" -ne 0 ]; then
+	fail caps "exit $ST: $(head -c 200 "$ERR")"
+else
+	pass caps
+	echo "--- hxenctl caps"
+	cat "$OUT"
+	check_caps_key caps/vendor vendor '^AMD$'
+	check_caps_key caps/svm svm '^yes$'
+	check_caps_key caps/svm-firmware svm-firmware '^enabled$'
+	check_caps_key caps/npt npt '^yes$'
+	a=$(caps_get asids)
+	if [ -n "$a" ] && [ "$a" -gt 0 ] 2>/dev/null; then
+		pass caps/asids
+	else
+		fail caps/asids "asids is '$a', want a number > 0"
+	fi
+	check_caps_key caps/vmx vmx '^no$'
+	check_caps_key caps/held-before-kvm held-by-other-hypervisor '^no$'
+fi
+
+# --- coexistence with KVM -------------------------------------------------
+kvm_ok=1
+for m in $HXT_KVM; do
+	if ! insmod "/lib/hxt/kvm/$m" >/tmp/kvm.err 2>&1; then
+		kvm_ok=0
+		fail kvm-load "insmod $m: $(cat /tmp/kvm.err)"
+		break
+	fi
+done
+if [ $kvm_ok -eq 1 ]; then
+	if [ -d /sys/module/kvm_amd ]; then
+		pass kvm-load
+	else
+		fail kvm-load "kvm_amd is not in /sys/module after insmod"
+		kvm_ok=0
+	fi
+fi
+if [ "$HXT_KVM_HOLDS" = yes ]; then
+	p=$(cat /sys/module/kvm/parameters/enable_virt_at_load 2>/dev/null)
+	if [ "$p" = Y ]; then
+		pass kvm-enable-virt-at-load
+	else
+		fail kvm-enable-virt-at-load "enable_virt_at_load is '$p', want Y"
+	fi
+fi
+if [ $kvm_ok -eq 1 ]; then
+	held caps/held-with-kvm "$HXT_KVM_HOLDS"
+	if rmmod kvm_amd >/tmp/kvm.err 2>&1 && rmmod kvm >>/tmp/kvm.err 2>&1; then
+		pass kvm-unload
+	else
+		fail kvm-unload "$(cat /tmp/kvm.err)"
+	fi
+	held caps/held-after-kvm no
+fi
+
+# --- permissions ----------------------------------------------------------
+if [ -e /dev/hxen ]; then
+	chown "root:$HXT_HXEN_GID" /dev/hxen && chmod 0660 /dev/hxen
+fi
+expect perm/outsider 4 '^hxenctl: .*not in group hxen' runas "${HXT_OUTSIDER% *}" "${HXT_OUTSIDER#* }" - "$HXENCTL" version
+expect_x perm/not-logged-in-again 4 '^hxenctl: .*log out and back in' 'not in group hxen' \
+	runas "${HXT_STALE% *}" "${HXT_STALE#* }" - "$HXENCTL" version
+expect perm/member 0 '^abi 1\.0$' runas "${HXT_MEMBER% *}" "${HXT_MEMBER#* }" "$HXT_HXEN_GID" "$HXENCTL" version
+
+# --- unload, reload ------------------------------------------------------
+if rmmod hxen >"$OUT" 2>&1; then
+	if [ -e /dev/hxen ]; then
+		fail rmmod "/dev/hxen still exists after rmmod"
+	else
+		pass rmmod
+	fi
+else
+	fail rmmod "$(cat "$OUT")"
+fi
+expect not-loaded 3 '^hxenctl: .*not loaded' "$HXENCTL" version
+expect perm/member-not-loaded 3 '^hxenctl: .*not loaded' runas "${HXT_MEMBER% *}" "${HXT_MEMBER#* }" "$HXT_HXEN_GID" "$HXENCTL" version
+
+why=
+for round in 2 3; do
+	if ! load_hxen; then
+		why="insmod (round $round): $(cat "$OUT")"
+		break
+	fi
+	if ! dev_node; then
+		why="no /dev/hxen after insmod (round $round)"
+		break
+	fi
+	run "$HXENCTL" version
+	if [ "$ST" -ne 0 ]; then
+		why="hxenctl version exit $ST after reload (round $round)"
+		break
+	fi
+	if ! rmmod hxen >"$OUT" 2>&1; then
+		why="rmmod (round $round): $(cat "$OUT")"
+		break
+	fi
+	if [ -e /dev/hxen ]; then
+		why="/dev/hxen left after rmmod (round $round)"
+		break
+	fi
+done
+if [ -z "$why" ]; then pass reload-twice; else fail reload-twice "$why"; fi
+
+# --- kernel log -------------------------------------------------------------
+dmesg >/tmp/dmesg
+bad=$(grep -E 'WARNING:|BUG:|Oops|general protection' /tmp/dmesg | head -n 3)
+if [ -z "$bad" ]; then
+	pass dmesg-clean
+else
+	fail dmesg-clean "$bad"
+fi
+echo "--- hxen kernel messages"
+grep -i hxen /tmp/dmesg | tail -n 20
+
+finish

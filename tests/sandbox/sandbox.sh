@@ -1,0 +1,235 @@
+# shellcheck shell=bash
+# Boot side of the sandbox: build the initramfs for one kernel line, boot
+# it in QEMU TCG and turn the guest's HXT: lines into test results.
+# Source after tests/lib/report.sh, tests/lib/debian.sh and kernels.sh.
+
+HXS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+HXT_TIMEOUT=${HXT_TIMEOUT:-300}
+# bzimage: boot the packaged vmlinuz through the BIOS, as a PC does.
+# pvh: start the image's uncompressed ELF at its PVH entry, skipping the
+# BIOS and the decompressor (a few seconds faster per boot under TCG).
+HXT_BOOT=${HXT_BOOT:-bzimage}
+# single: both vCPUs on one host thread.  multi-threaded TCG occasionally
+# oopses on int3 while the kernel patches its own text during boot (the
+# other vCPU runs a stale translation), which has nothing to do with hxen.
+HXT_TCG_THREAD=${HXT_TCG_THREAD:-single}
+# Users of the permission checks: "uid gid".  The stale user is listed in
+# group hxen in /etc/group but runs without it (as after "usermod -aG"
+# without logging in again); the member runs with it.
+HXS_HXEN_GID=990
+HXS_OUTSIDER="1001 1001"
+HXS_STALE="1002 1002"
+HXS_MEMBER="1003 1003"
+
+# hxs_userspace : build hxenctl (and the static runas helper) on the host.
+hxs_userspace() {
+	local out log
+	out=$(hxk_out)
+	log=$out/sandbox/userspace.log
+	mkdir -p "$out/sandbox"
+	gcc -std=c11 -Wall -Wextra -Werror -O2 -static -o "$out/sandbox/runas" \
+		"$HXS_DIR/runas.c" >"$log" 2>&1 || return 1
+	make -C "$HXK_REPO/userspace" >>"$log" 2>&1 || return 1
+	[ -x "$HXK_REPO/userspace/hxenctl/hxenctl" ]
+}
+
+# hxs_copy_ko SRC DEST : copy a module, decompressing .xz/.zst/.gz (busybox
+# insmod loads only plain .ko files).
+hxs_copy_ko() {
+	case $1 in
+	*.ko.xz) xz -dc "$1" >"$2" ;;
+	*.ko.zst) zstd -qdc "$1" >"$2" ;;
+	*.ko.gz) gzip -dc "$1" >"$2" ;;
+	*) cp "$1" "$2" ;;
+	esac
+}
+
+# hxs_load_order MODDIR NAME : the modules.dep paths to insmod, in order,
+# for module NAME (kvm-amd) of the image whose modules are in MODDIR.
+hxs_load_order() {
+	local moddir=$1 name=$2 entry deps i
+	entry=$(grep -E "(^|/)$name\.ko(\.xz|\.zst|\.gz)?:" "$moddir/modules.dep" | head -n1)
+	[ -n "$entry" ] || return 1
+	read -r -a deps <<<"${entry#*:}"
+	for ((i = ${#deps[@]} - 1; i >= 0; i--)); do
+		printf '%s\n' "${deps[i]}"
+	done
+	printf '%s\n' "${entry%%:*}"
+}
+
+# hxs_add_binary ROOT FILE : copy an executable and the shared libraries
+# ldd names (plus the dynamic loader) into ROOT at the same paths.
+hxs_add_binary() {
+	local root=$1 f=$2 lib
+	mkdir -p "$root/usr/bin"
+	cp "$f" "$root/usr/bin/"
+	ldd "$f" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
+		[ -f "$lib" ] || continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
+# hxs_initrd LINE MODE IMGDIR REL KO DEST : write the initramfs to DEST.
+hxs_initrd() {
+	local line=$1 mode=$2 img=$3 rel=$4 ko=$5 dest=$6 r moddir p list name kvm="" predeps="" holds dep
+	r=$(mktemp -d "${TMPDIR:-/tmp}/hxs-initrd.XXXXXX") || return 1
+	chmod 0755 "$r"
+	mkdir -p "$r"/{bin,sbin,etc,proc,sys,dev,tmp,run,root,usr/bin,usr/sbin,lib/hxt/kvm,lib/hxt/deps}
+	cp /bin/busybox "$r/bin/busybox"
+	ln -s busybox "$r/bin/sh"
+	install -m 0755 "$HXS_DIR/guest-init.sh" "$r/init"
+	cp "$ko" "$r/lib/hxt/hxen.ko"
+	moddir=$img/lib/modules/$rel
+	# Modules hxen.ko itself depends on, if any, are loaded before it.
+	for dep in $(modinfo -F depends "$ko" 2>/dev/null | tr ',' ' '); do
+		list=$(hxs_load_order "$moddir" "$dep") || { hx_log "hxen.ko needs $dep, not in $rel"; rm -rf "$r"; return 1; }
+		for p in $list; do
+			name=$(basename "${p%.ko*}").ko
+			case " $predeps " in *" $name "*) continue ;; esac
+			hxs_copy_ko "$moddir/$p" "$r/lib/hxt/deps/$name" || { rm -rf "$r"; return 1; }
+			predeps="$predeps $name"
+		done
+	done
+	list=$(hxs_load_order "$moddir" kvm-amd) || { hx_log "no kvm-amd in $moddir/modules.dep"; rm -rf "$r"; return 1; }
+	for p in $list; do
+		name=$(basename "${p%.ko*}").ko
+		hxs_copy_ko "$moddir/$p" "$r/lib/hxt/kvm/$name" || { rm -rf "$r"; return 1; }
+		kvm="$kvm $name"
+	done
+	# From 6.12 on, KVM takes SVM as soon as kvm_amd loads
+	# (kvm.enable_virt_at_load=Y); before, only while it runs VMs.
+	case $line in
+	5.* | 6.[0-9] | 6.1[01]) holds=no ;;
+	*) holds=yes ;;
+	esac
+	if [ -x "$HXK_REPO/userspace/hxenctl/hxenctl" ]; then
+		hxs_add_binary "$r" "$HXK_REPO/userspace/hxenctl/hxenctl"
+	fi
+	cp "$(hxk_out)/sandbox/runas" "$r/usr/bin/runas"
+	cat >"$r/etc/passwd" <<-EOF
+		root:x:0:0:root:/root:/bin/sh
+		alice:x:${HXS_OUTSIDER% *}:${HXS_OUTSIDER#* }:outside group hxen:/tmp:/bin/sh
+		bob:x:${HXS_STALE% *}:${HXS_STALE#* }:listed in hxen, not logged in again:/tmp:/bin/sh
+		carol:x:${HXS_MEMBER% *}:${HXS_MEMBER#* }:member of hxen:/tmp:/bin/sh
+	EOF
+	cat >"$r/etc/group" <<-EOF
+		root:x:0:
+		hxen:x:$HXS_HXEN_GID:bob,carol
+		alice:x:${HXS_OUTSIDER#* }:
+		bob:x:${HXS_STALE#* }:
+		carol:x:${HXS_MEMBER#* }:
+	EOF
+	printf 'passwd: files\ngroup: files\n' >"$r/etc/nsswitch.conf"
+	cat >"$r/etc/hxt.conf" <<-EOF
+		HXT_MODE=$mode
+		HXT_LINE=$line
+		HXT_VERSION=$(hxk_version)
+		HXT_KVM="${kvm# }"
+		HXT_HXEN_DEPS="${predeps# }"
+		HXT_KVM_HOLDS=$holds
+		HXT_HXEN_GID=$HXS_HXEN_GID
+		HXT_OUTSIDER="$HXS_OUTSIDER"
+		HXT_STALE="$HXS_STALE"
+		HXT_MEMBER="$HXS_MEMBER"
+	EOF
+	(cd "$r" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$dest.tmp" &&
+		mv "$dest.tmp" "$dest"
+	local rc=$?
+	rm -rf "$r"
+	return $rc
+}
+
+# hxs_boot VMLINUZ INITRD CONSOLE RESULTS [interactive] : boot once in
+# QEMU TCG with a hard timeout.  The console goes to CONSOLE (and to the
+# terminal too when interactive), the guest's ttyS1 to RESULTS.
+hxs_boot() {
+	local kernel=$1 initrd=$2 log=$3 res=$4 inter=${5:-}
+	local qemu=(qemu-system-x86_64 -accel "tcg,thread=$HXT_TCG_THREAD" -cpu max -smp 2 -m 1024 -nographic -no-reboot
+		-kernel "$kernel" -initrd "$initrd"
+		-append 'console=ttyS0 loglevel=7 panic=-1 rdinit=/init'
+		-serial mon:stdio -serial "file:$res")
+	: >"$res"
+	if [ -n "$inter" ]; then
+		timeout -k 10 "$HXT_TIMEOUT" "${qemu[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log"
+		return "${PIPESTATUS[0]}"
+	fi
+	timeout -k 10 "$HXT_TIMEOUT" "${qemu[@]}" </dev/null 2>&1 | tr -d '\r' >"$log"
+	return "${PIPESTATUS[0]}"
+}
+
+# hxs_run_line LINE MODE [interactive] : build (if needed) and boot LINE,
+# report its results as sandbox/LINE/<check>.
+hxs_run_line() {
+	local line=$1 mode=$2 inter=${3:-} out img rel ko work t0 t1 secs st res log kernel
+	out=$(hxk_out)
+	mkdir -p "$out/sandbox"
+	if ! hxk_ensure_module "$line"; then
+		t_fail "sandbox/$line/build" "hxen.ko cannot be built for $line (see $out/modules/$line/build.log)"
+		return 0
+	fi
+	ko=$out/modules/$line/hxen.ko
+	rel=$(cat "$out/modules/$line/release")
+	if ! img=$(hxk_image "$line"); then
+		t_fail "sandbox/$line/image" "cannot fetch or unpack the kernel image of $line"
+		return 0
+	fi
+	work=$out/sandbox/work-$line
+	log=$out/sandbox/$line.log
+	if [ "$mode" != test ]; then
+		work=$out/sandbox/work-$line-$mode
+		log=$out/sandbox/$mode-$line.log
+	fi
+	mkdir -p "$work"
+	rm -f "$work/results"
+	if ! hxs_initrd "$line" "$mode" "$img" "$rel" "$ko" "$work/initrd"; then
+		t_fail "sandbox/$line/initrd" "cannot build the initramfs"
+		return 0
+	fi
+	res=$work/results
+	kernel=$img/boot/vmlinuz-$rel
+	if [ "$HXT_BOOT" = pvh ]; then
+		kernel=$(hxk_vmlinux "$img" "$rel") ||
+			{ hx_log "no PVH-capable ELF in vmlinuz-$rel; booting the bzImage"; kernel=$img/boot/vmlinuz-$rel; }
+	fi
+	local try
+	for try in 1 2; do
+		hx_log "booting $rel (${kernel##*/}) in QEMU TCG ($mode; timeout ${HXT_TIMEOUT}s)"
+		t0=$(date +%s.%N)
+		hxs_boot "$kernel" "$work/initrd" "$log" "$res" "$inter"
+		st=$?
+		t1=$(date +%s.%N)
+		secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+		printf '%s %s %s %s %ss exit %s\n' "$(date +%F.%T)" "$line" "$mode" "${kernel##*/}" \
+			"$secs" "$st" >>"$out/sandbox/times"
+		hx_log "$line boot took ${secs}s (qemu exit $st)"
+		# A kernel that dies before /init has printed anything never saw
+		# hxen: boot it once more, keeping the first console log.
+		if [ "$try" -eq 1 ] && ! grep -q '^sandbox: ' "$log" && ! grep -q '^HXT: ' "$res"; then
+			mv "$log" "$log.crashed-before-init"
+			hx_log "$line: the kernel stopped before /init ran (log kept: $log.crashed-before-init); booting again"
+			continue
+		fi
+		break
+	done
+	# Prefer the clean ttyS1 channel; fall back to the console.
+	grep -q '^HXT: ' "$res" 2>/dev/null || res=$log
+	local entry kind
+	while IFS= read -r entry; do
+		case $entry in
+		"HXT: PASS: "*)
+			t_pass "sandbox/$line/${entry#HXT: PASS: }" ;;
+		"HXT: FAIL: "*)
+			entry=${entry#HXT: FAIL: }
+			t_fail "sandbox/$line/${entry%%: *}" "${entry#*: }" ;;
+		esac
+	done < <(tr -d '\r' <"$res")
+	if tr -d '\r' <"$res" | grep -qx 'HXT: DONE'; then
+		t_pass "sandbox/$line/boot"
+	else
+		kind="no 'HXT: DONE' (qemu exit $st"
+		[ "$st" -eq 124 ] && kind="$kind: timed out after ${HXT_TIMEOUT}s"
+		t_fail "sandbox/$line/boot" "$kind); console tail: $(tail -n 15 "$log" | tr '\n' '|' | cut -c1-1500)"
+	fi
+	return 0
+}
