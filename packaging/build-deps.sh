@@ -5,9 +5,11 @@ set -eu
 pkgs=(
 	build-essential make gcc pkg-config git ca-certificates curl
 	qemu-system-x86 qemu-utils busybox-static cpio xz-utils zstd kmod
-	debootstrap dkms debhelper dh-dkms dh-sequence-installsysusers dpkg-dev
+	debootstrap dkms debhelper dh-dkms dpkg-dev
 	fakeroot lintian rpm rpmlint apt-utils udev jq e2fsprogs util-linux
 )
+# (dh-sequence-installsysusers, which debian/control needs, is provided by
+# debhelper itself on bookworm.)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
