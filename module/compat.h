@@ -8,6 +8,7 @@
 #ifndef HXEN_COMPAT_H
 #define HXEN_COMPAT_H
 
+#include <linux/mm.h>
 #include <asm/msr.h>
 
 #include "compat_autoconf.h"
@@ -23,6 +24,17 @@ static inline int hxen_rdmsr_safe(u32 msr, u64 *val)
 
 	*val = v;
 	return err;
+#endif
+}
+
+/* vma->vm_flags became read-only in Linux 6.3: use vm_flags_set(). */
+static inline void hxen_vma_flags_set(struct vm_area_struct *vma,
+				      unsigned long flags)
+{
+#ifdef HAVE_VM_FLAGS_SET
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
 #endif
 }
 

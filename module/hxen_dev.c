@@ -101,6 +101,10 @@ static long hxen_dev_ioctl(struct file *file, unsigned int cmd,
 		return hxen_get_version(argp);
 	case HXEN_GET_CAPS:
 		return hxen_get_caps(argp);
+	case HXEN_CREATE_VM:
+		if (arg)
+			return -EINVAL;
+		return hxen_vm_create_fd();
 	default:
 		return -ENOTTY;
 	}

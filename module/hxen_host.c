@@ -7,14 +7,20 @@
 
 #include <linux/atomic.h>
 #include <linux/cpu.h>
+#include <linux/gfp.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/printk.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <linux/smp.h>
+#include <asm/io.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/special_insns.h>
 
 #include "compat.h"
+#include "hxen_port.h"
 #include "hxen_types.h"
 #include <hxen/host.h>
 
@@ -60,6 +66,77 @@ u32 hxh_count_cpus(bool (*pred)(void *arg), void *arg, u32 *nr_cpus)
 
 	*nr_cpus = atomic_read(&c.ran);
 	return atomic_read(&c.matched);
+}
+
+/* 4 KiB pages held by all VMs: read as /sys/module/hxen/parameters/pages. */
+atomic64_t hxen_pages_held = ATOMIC64_INIT(0);
+
+/*
+ * struct hxh_page is never defined: the core's handle is the struct page
+ * of the first page of a block, cast.
+ */
+static struct page *to_page(struct hxh_page *p)
+{
+	return (struct page *)p;
+}
+
+struct hxh_page *hxh_page_alloc(unsigned int order)
+{
+	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO;
+	struct page *page;
+
+	/* Large blocks are a nicety (2 MiB nested mappings): don't insist. */
+	if (order)
+		gfp |= __GFP_NORETRY | __GFP_NOWARN;
+	page = alloc_pages(gfp, order);
+	if (!page)
+		return NULL;
+	/* Each 4 KiB page gets its own reference so it can be mmap'd. */
+	if (order)
+		split_page(page, order);
+	atomic64_add(1L << order, &hxen_pages_held);
+	return (struct hxh_page *)page;
+}
+
+void hxh_page_free(struct hxh_page *block, unsigned int order)
+{
+	struct page *page = to_page(block);
+	unsigned long i;
+
+	for (i = 0; i < (1UL << order); i++)
+		__free_page(nth_page(page, i));
+	atomic64_sub(1L << order, &hxen_pages_held);
+}
+
+struct hxh_page *hxh_page_nth(struct hxh_page *block, unsigned long n)
+{
+	return (struct hxh_page *)nth_page(to_page(block), n);
+}
+
+u64 hxh_page_to_pa(struct hxh_page *page)
+{
+	return page_to_phys(to_page(page));
+}
+
+void *hxh_page_to_va(struct hxh_page *page)
+{
+	return page_address(to_page(page));
+}
+
+void *hxh_zalloc(size_t size)
+{
+	return kvzalloc(size, GFP_KERNEL_ACCOUNT);
+}
+
+void hxh_free(void *ptr)
+{
+	kvfree(ptr);
+}
+
+bool hxh_should_stop(void)
+{
+	cond_resched();
+	return fatal_signal_pending(current);
 }
 
 void hxh_log(int level, const char *fmt, ...)

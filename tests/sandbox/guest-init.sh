@@ -246,6 +246,58 @@ expect_x perm/not-logged-in-again 4 '^hxenctl: .*log out and back in' 'not in gr
 	runas "${HXT_STALE% *}" "${HXT_STALE#* }" - "$HXENCTL" version
 expect perm/member 0 '^abi 1\.0$' runas "${HXT_MEMBER% *}" "${HXT_MEMBER#* }" "$HXT_HXEN_GID" "$HXENCTL" version
 
+# --- VMs: guest RAM, invalid arguments, lifetime --------------------------
+# relay CMD... : run a test program that prints PASS:/FAIL: lines and
+# turn them into results; a program that prints none is a failure.
+relay() {
+	"$@" >/tmp/relay 2>&1
+	st=$?
+	grep -E '^(PASS|FAIL): ' /tmp/relay | while IFS= read -r l; do say "$l"; done
+	grep -Eq '^(PASS|FAIL): ' /tmp/relay ||
+		fail "relay/$2" "no results (exit $st): $(head -c 200 /tmp/relay)"
+}
+param() { cat "/sys/module/hxen/parameters/$1" 2>/dev/null; }
+relay vmtest memory
+relay runas "${HXT_MEMBER% *}" "${HXT_MEMBER#* }" "$HXT_HXEN_GID" /usr/bin/vmtest invalid
+relay vmtest cycles 200
+memfree() { awk '/^MemFree:/ {print $2}' /proc/meminfo; }
+pages0=$(param pages)
+free0=$(memfree)
+vmtest hold 64 >/tmp/hold 2>&1 &
+holder=$!
+i=0
+while ! grep -q holding /tmp/hold && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+free_held=$(memfree)
+if [ "$(param pages)" -eq $((pages0 + 16384)) ] && [ "$(param vms)" -eq 1 ]; then
+	pass vm/hold-counts-pages
+else
+	fail vm/hold-counts-pages "pages $(param pages) (before $pages0), vms $(param vms)"
+fi
+if rmmod hxen >"$OUT" 2>&1; then
+	fail vm/no-unload-with-vm "rmmod hxen succeeded while a VM exists"
+	load_hxen && dev_node
+else
+	pass vm/no-unload-with-vm
+fi
+kill -9 $holder
+wait $holder 2>/dev/null
+i=0
+while [ "$(param vms)" != 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 1
+free1=$(memfree)
+if [ "$(param pages)" -eq "$pages0" ] && [ "$(param vms)" -eq 0 ]; then
+	pass vm/sigkill-returns-pages
+else
+	fail vm/sigkill-returns-pages "pages $(param pages) (before $pages0), vms $(param vms)"
+fi
+# The holder took 64 MiB of guest RAM; at least 56 MiB of host memory
+# must come back when it dies (the rest is slack for unrelated activity).
+if [ $((free0 - free_held)) -ge 57344 ] && [ $((free1 - free_held)) -ge 57344 ]; then
+	pass vm/sigkill-host-memory
+else
+	fail vm/sigkill-host-memory "MemFree $free0 kB before, $free_held kB holding 64 MiB, $free1 kB after the kill"
+fi
+
 # --- unload, reload ------------------------------------------------------
 if rmmod hxen >"$OUT" 2>&1; then
 	if [ -e /dev/hxen ]; then

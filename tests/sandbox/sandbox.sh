@@ -29,6 +29,9 @@ hxs_userspace() {
 	mkdir -p "$out/sandbox"
 	gcc -std=c11 -Wall -Wextra -Werror -O2 -static -o "$out/sandbox/runas" \
 		"$HXS_DIR/runas.c" >"$log" 2>&1 || return 1
+	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static \
+		-I"$HXK_REPO/module/include/uapi" -o "$out/sandbox/vmtest" \
+		"$HXK_REPO/tests/vm/vmtest.c" >>"$log" 2>&1 || return 1
 	make -C "$HXK_REPO/userspace" >>"$log" 2>&1 || return 1
 	[ -x "$HXK_REPO/userspace/hxenctl/hxenctl" ]
 }
@@ -107,6 +110,7 @@ hxs_initrd() {
 		hxs_add_binary "$r" "$HXK_REPO/userspace/hxenctl/hxenctl"
 	fi
 	cp "$(hxk_out)/sandbox/runas" "$r/usr/bin/runas"
+	cp "$(hxk_out)/sandbox/vmtest" "$r/usr/bin/vmtest"
 	cat >"$r/etc/passwd" <<-EOF
 		root:x:0:0:root:/root:/bin/sh
 		alice:x:${HXS_OUTSIDER% *}:${HXS_OUTSIDER#* }:outside group hxen:/tmp:/bin/sh

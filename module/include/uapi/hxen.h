@@ -71,7 +71,39 @@ struct hxen_caps {
 	__u64 reserved[6];
 };
 
+/*
+ * HXEN_VM_ADD_RAM (on a VM fd): give the guest RAM at guest-physical
+ * [gpa, gpa + size).  The module allocates it zeroed and charges it to
+ * the caller's memory cgroup.  gpa and size are 4 KiB aligned; ranges may
+ * not overlap; at most HXEN_MAX_RAM_RANGES ranges and HXEN_MAX_RAM_BYTES
+ * in all.  Gaps between ranges are holes: guest accesses there are MMIO.
+ * The device model maps guest RAM with mmap(vm_fd, offset = gpa).
+ */
+struct hxen_ram_range {
+	__u64 gpa;
+	__u64 size;
+	__u32 flags;		/* must be 0 */
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+#define HXEN_MAX_RAM_RANGES	32
+#define HXEN_MAX_RAM_BYTES	(64ULL << 30)
+
+/* HXEN_VM_GET_STATS (on a VM fd) */
+struct hxen_vm_stats {
+	__u64 ram_pages;	/* guest RAM pages held by the VM */
+	__u64 nr_vcpus;
+	__u64 reserved[6];
+};
+
 #define HXEN_GET_VERSION	_IOR(HXEN_IOCTL_TYPE, 0x00, struct hxen_version)
 #define HXEN_GET_CAPS		_IOR(HXEN_IOCTL_TYPE, 0x01, struct hxen_caps)
+/* Returns a new VM fd; the argument must be 0. */
+#define HXEN_CREATE_VM		_IO(HXEN_IOCTL_TYPE, 0x02)
+
+/* VM fd */
+#define HXEN_VM_ADD_RAM		_IOW(HXEN_IOCTL_TYPE, 0x10, struct hxen_ram_range)
+#define HXEN_VM_GET_STATS	_IOR(HXEN_IOCTL_TYPE, 0x11, struct hxen_vm_stats)
 
 #endif /* _UAPI_HXEN_H */

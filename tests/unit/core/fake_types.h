@@ -13,5 +13,6 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 
 #define __printf(fmt, args) __attribute__((format(printf, fmt, args)))
+#define __packed __attribute__((__packed__))
 
 #endif /* FAKE_TYPES_H */

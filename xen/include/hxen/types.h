@@ -3,10 +3,10 @@
  * Fixed-width types for the hypervisor core.
  *
  * The core includes no host header of its own accord.  The port that
- * compiles it names the header that supplies u8..u64, bool, size_t, NULL
- * and the __printf(fmt, args) attribute with -DHXEN_TYPES_HEADER=<...>
- * (module/hxen_types.h in the kernel, tests/unit/core/fake_types.h in
- * the user-space test build).
+ * compiles it names, with -DHXEN_TYPES_HEADER=<...>, the header that
+ * supplies u8..u64, bool, size_t, NULL and the __printf(fmt, args) and
+ * __packed attributes (module/hxen_types.h in the kernel,
+ * tests/unit/core/fake_types.h in the user-space test build).
  */
 #ifndef HXEN_TYPES_H
 #define HXEN_TYPES_H

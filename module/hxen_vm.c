@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM file descriptors.
+ *
+ * HXEN_CREATE_VM returns an anonymous-inode fd that owns one VM: closing
+ * it (or the process dying) destroys the VM and frees every page.  Guest
+ * RAM is mapped into the device model with mmap(offset = guest-physical
+ * address); an access to a hole gets SIGBUS.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "hxen_port.h"
+#include "hxen_types.h"
+#include <hxen/vm.h>
+#include <hxen.h>
+
+atomic_t hxen_vms_alive = ATOMIC_INIT(0);
+
+/*
+ * struct hxen_vm - the port's side of a VM
+ * @core: the core's VM; changed only under @lock
+ * @lock: serializes ioctls that change the VM and RAM lookups by faults
+ * @mm: the address space of the creator; other processes that inherit
+ *      the fd get -EIO, as with KVM
+ */
+struct hxen_vm {
+	struct hx_vm *core;
+	struct mutex lock;
+	struct mm_struct *mm;
+};
+
+static void hxen_vm_free(struct hxen_vm *vm)
+{
+	hx_vm_destroy(vm->core);
+	mmdrop(vm->mm);
+	kfree(vm);
+	atomic_dec(&hxen_vms_alive);
+}
+
+static int hxen_vm_release(struct inode *inode, struct file *file)
+{
+	hxen_vm_free(file->private_data);
+	return 0;
+}
+
+static long hxen_vm_add_ram(struct hxen_vm *vm, void __user *argp)
+{
+	struct hxen_ram_range r;
+	int err;
+
+	if (copy_from_user(&r, argp, sizeof(r)))
+		return -EFAULT;
+	if (r.flags || r.pad || r.reserved[0] || r.reserved[1])
+		return -EINVAL;
+
+	mutex_lock(&vm->lock);
+	err = hx_vm_add_ram(vm->core, r.gpa, r.size);
+	mutex_unlock(&vm->lock);
+	return err;
+}
+
+static long hxen_vm_get_stats(struct hxen_vm *vm, void __user *argp)
+{
+	struct hxen_vm_stats st;
+
+	memset(&st, 0, sizeof(st));
+	mutex_lock(&vm->lock);
+	st.ram_pages = vm->core->ram.nr_pages;
+	mutex_unlock(&vm->lock);
+	return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long hxen_vm_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	struct hxen_vm *vm = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	if (vm->mm != current->mm)
+		return -EIO;
+	if (_IOC_TYPE(cmd) != HXEN_IOCTL_TYPE)
+		return -ENOTTY;
+
+	switch (cmd) {
+	case HXEN_VM_ADD_RAM:
+		return hxen_vm_add_ram(vm, argp);
+	case HXEN_VM_GET_STATS:
+		return hxen_vm_get_stats(vm, argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static vm_fault_t hxen_vm_fault(struct vm_fault *vmf)
+{
+	struct hxen_vm *vm = vmf->vma->vm_file->private_data;
+	struct page *page = NULL;
+
+	if (vmf->pgoff < (HX_GPA_MAX >> PAGE_SHIFT)) {
+		mutex_lock(&vm->lock);
+		page = (struct page *)hx_ram_page(&vm->core->ram,
+						  (u64)vmf->pgoff << PAGE_SHIFT);
+		if (page)
+			get_page(page);
+		mutex_unlock(&vm->lock);
+	}
+	if (!page)
+		return VM_FAULT_SIGBUS;
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct hxen_vm_vm_ops = {
+	.fault = hxen_vm_fault,
+};
+
+static int hxen_vm_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct hxen_vm *vm = file->private_data;
+
+	if (vm->mm != current->mm)
+		return -EIO;
+	/* Private (copy-on-write) views of guest RAM make no sense. */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	hxen_vma_flags_set(vma, VM_DONTEXPAND);
+	vma->vm_ops = &hxen_vm_vm_ops;
+	return 0;
+}
+
+static const struct file_operations hxen_vm_fops = {
+	.owner = THIS_MODULE,
+	.release = hxen_vm_release,
+	.unlocked_ioctl = hxen_vm_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = hxen_vm_mmap,
+	.llseek = noop_llseek,
+};
+
+int hxen_vm_create_fd(void)
+{
+	struct hxen_vm *vm;
+	int fd;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return -ENOMEM;
+	vm->core = hx_vm_create();
+	if (!vm->core) {
+		kfree(vm);
+		return -ENOMEM;
+	}
+	mutex_init(&vm->lock);
+	mmgrab(current->mm);
+	vm->mm = current->mm;
+	atomic_inc(&hxen_vms_alive);
+
+	/* The fd is the last step: once it exists, release() owns the VM. */
+	fd = anon_inode_getfd("hxen-vm", &hxen_vm_fops, vm, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		hxen_vm_free(vm);
+	return fd;
+}
