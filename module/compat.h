@@ -13,7 +13,7 @@
 
 #include "compat_autoconf.h"
 
-/* rdmsrl_safe() became rdmsrq_safe() in Linux 6.16. */
+/* rdmsrl_safe()/wrmsrl_safe() became rdmsrq_safe()/wrmsrq_safe() in 6.16. */
 static inline int hxen_rdmsr_safe(u32 msr, u64 *val)
 {
 #ifdef HAVE_RDMSRQ_SAFE
@@ -35,6 +35,15 @@ static inline void hxen_vma_flags_set(struct vm_area_struct *vma,
 	vm_flags_set(vma, flags);
 #else
 	vma->vm_flags |= flags;
+#endif
+}
+
+static inline int hxen_wrmsr_safe(u32 msr, u64 val)
+{
+#ifdef HAVE_RDMSRQ_SAFE
+	return wrmsrq_safe(msr, val);
+#else
+	return wrmsrl_safe(msr, val);
 #endif
 }
 

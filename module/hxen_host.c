@@ -14,6 +14,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <asm/fpu/api.h>
 #include <asm/io.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
@@ -32,6 +33,63 @@ void hxh_cpuid(u32 leaf, u32 subleaf, u32 regs[4])
 int hxh_rdmsr_safe(u32 msr, u64 *val)
 {
 	return hxen_rdmsr_safe(msr, val);
+}
+
+int hxh_wrmsr_safe(u32 msr, u64 val)
+{
+	return hxen_wrmsr_safe(msr, val);
+}
+
+u32 hxh_nr_cpu_ids(void)
+{
+	return nr_cpu_ids;
+}
+
+u32 hxh_cpu_id(void)
+{
+	return smp_processor_id();
+}
+
+void hxh_on_each_cpu(void (*fn)(void *arg), void *arg)
+{
+	on_each_cpu(fn, arg, 1);
+}
+
+u32 hxh_guest_enter(void)
+{
+	/*
+	 * kernel_fpu_begin() saves the task's FPU state and keeps this CPU
+	 * (preemption off), so a guest cannot see or change host FPU state.
+	 */
+	kernel_fpu_begin();
+	local_irq_disable();
+	return smp_processor_id();
+}
+
+void hxh_guest_exit(void)
+{
+	local_irq_enable();
+	kernel_fpu_end();
+}
+
+bool hxh_signal_pending(void)
+{
+	return signal_pending(current);
+}
+
+void hxh_cond_resched(void)
+{
+	cond_resched();
+}
+
+void *hxh_pa_to_va(u64 pa)
+{
+	return __va(pa);
+}
+
+struct hxh_page *hxh_pa_to_page(u64 pa)
+{
+	return (struct hxh_page *)pfn_to_page(PHYS_PFN(pa));
 }
 
 unsigned long hxh_read_cr4(void)

@@ -4,12 +4,18 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpuhotplug.h>
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/reboot.h>
+#include <linux/smp.h>
 
 #include "compat.h"
 #include "hxen_port.h"
+#include "hxen_types.h"
+#include <hxen/arch.h>
+#include <hxen/caps.h>
 
 /*
  * Read-only counters for tests and monitoring:
@@ -38,13 +44,76 @@ MODULE_PARM_DESC(pages, "guest RAM pages (4 KiB) held by all VMs");
 module_param_cb(vms, &hxen_vms_ops, NULL, 0444);
 MODULE_PARM_DESC(vms, "VMs alive");
 
+static int hxen_cpuhp_state;
+
+/* A CPU going offline must not keep SVM/VMX on that hxen turned on. */
+static int hxen_cpu_offline(unsigned int cpu)
+{
+	hx_arch->cpu_down();
+	return 0;
+}
+
+static void hxen_cpu_down_one(void *unused)
+{
+	hx_arch->cpu_down();
+}
+
+/* Nor may a reboot or kexec start the next kernel with it on. */
+static int hxen_reboot(struct notifier_block *nb, unsigned long code,
+		       void *unused)
+{
+	on_each_cpu(hxen_cpu_down_one, NULL, 1);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block hxen_reboot_nb = {
+	.notifier_call = hxen_reboot,
+};
+
+static int __init hxen_arch_setup(void)
+{
+	struct hx_caps caps;
+	int ret;
+
+	hx_caps_probe(&caps);
+	if (hx_arch_init(&caps)) {
+		pr_info("no usable AMD SVM with nested paging: VMs cannot run here ('hxenctl doctor' says why)\n");
+		return 0;
+	}
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "hxen:online",
+					NULL, hxen_cpu_offline);
+	if (ret < 0) {
+		hx_arch_exit();
+		return ret;
+	}
+	hxen_cpuhp_state = ret;
+	register_reboot_notifier(&hxen_reboot_nb);
+	pr_info("using %s\n", hx_arch->name);
+	return 0;
+}
+
+static void hxen_arch_teardown(void)
+{
+	if (!hx_arch)
+		return;
+	unregister_reboot_notifier(&hxen_reboot_nb);
+	cpuhp_remove_state_nocalls(hxen_cpuhp_state);
+	hx_arch_exit();
+}
+
 static int __init hxen_init(void)
 {
 	int err;
 
+	err = hxen_arch_setup();
+	if (err) {
+		pr_err("cannot set up the hypervisor: %d\n", err);
+		return err;
+	}
 	err = hxen_dev_register();
 	if (err) {
 		pr_err("cannot register /dev/hxen: %d\n", err);
+		hxen_arch_teardown();
 		return err;
 	}
 	pr_info("hxen %s loaded\n", HXEN_VERSION);
@@ -54,6 +123,7 @@ static int __init hxen_init(void)
 static void __exit hxen_exit(void)
 {
 	hxen_dev_unregister();
+	hxen_arch_teardown();
 	pr_info("hxen unloaded\n");
 }
 

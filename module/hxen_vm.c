@@ -27,22 +27,14 @@
 
 atomic_t hxen_vms_alive = ATOMIC_INIT(0);
 
-/*
- * struct hxen_vm - the port's side of a VM
- * @core: the core's VM; changed only under @lock
- * @lock: serializes ioctls that change the VM and RAM lookups by faults
- * @mm: the address space of the creator; other processes that inherit
- *      the fd get -EIO, as with KVM
- */
-struct hxen_vm {
-	struct hx_vm *core;
-	struct mutex lock;
-	struct mm_struct *mm;
-};
+/* Serializes VM creation and destruction (the core counts VMs). */
+static DEFINE_MUTEX(hxen_vms_lock);
 
 static void hxen_vm_free(struct hxen_vm *vm)
 {
+	mutex_lock(&hxen_vms_lock);
 	hx_vm_destroy(vm->core);
+	mutex_unlock(&hxen_vms_lock);
 	mmdrop(vm->mm);
 	kfree(vm);
 	atomic_dec(&hxen_vms_alive);
@@ -97,6 +89,10 @@ static long hxen_vm_ioctl(struct file *file, unsigned int cmd,
 		return hxen_vm_add_ram(vm, argp);
 	case HXEN_VM_GET_STATS:
 		return hxen_vm_get_stats(vm, argp);
+	case HXEN_VM_CREATE_VCPU:
+		if (arg >= HXEN_MAX_VCPUS)
+			return -EINVAL;
+		return hxen_vcpu_create_fd(vm, file, arg);
 	default:
 		return -ENOTTY;
 	}
@@ -151,15 +147,19 @@ static const struct file_operations hxen_vm_fops = {
 int hxen_vm_create_fd(void)
 {
 	struct hxen_vm *vm;
-	int fd;
+	int fd, err;
 
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm)
 		return -ENOMEM;
-	vm->core = hx_vm_create();
-	if (!vm->core) {
+	mutex_lock(&hxen_vms_lock);
+	err = hx_vm_create(&vm->core);
+	mutex_unlock(&hxen_vms_lock);
+	if (err) {
+		if (err == -EBUSY)
+			pr_info_ratelimited("another hypervisor (e.g. kvm_amd) holds SVM; see 'hxenctl doctor'\n");
 		kfree(vm);
-		return -ENOMEM;
+		return err;
 	}
 	mutex_init(&vm->lock);
 	mmgrab(current->mm);

@@ -32,6 +32,7 @@ hxs_userspace() {
 	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static \
 		-I"$HXK_REPO/module/include/uapi" -o "$out/sandbox/vmtest" \
 		"$HXK_REPO/tests/vm/vmtest.c" >>"$log" 2>&1 || return 1
+	make -C "$HXK_REPO/tests/guests" OUT="$out/guests" >>"$log" 2>&1 || return 1
 	make -C "$HXK_REPO/userspace" >>"$log" 2>&1 || return 1
 	[ -x "$HXK_REPO/userspace/hxenctl/hxenctl" ]
 }
@@ -111,6 +112,9 @@ hxs_initrd() {
 	fi
 	cp "$(hxk_out)/sandbox/runas" "$r/usr/bin/runas"
 	cp "$(hxk_out)/sandbox/vmtest" "$r/usr/bin/vmtest"
+	mkdir -p "$r/lib/hxt/guests"
+	cp "$(hxk_out)"/guests/*.bin "$r/lib/hxt/guests/"
+	cp "$(hxk_out)/guests/guesttest" "$r/usr/bin/guesttest"
 	cat >"$r/etc/passwd" <<-EOF
 		root:x:0:0:root:/root:/bin/sh
 		alice:x:${HXS_OUTSIDER% *}:${HXS_OUTSIDER#* }:outside group hxen:/tmp:/bin/sh

@@ -133,6 +133,30 @@ out_free_range:
 	return err;
 }
 
+void hx_ram_remove_last(struct hx_guest_ram *ram)
+{
+	struct hx_ram_range *r;
+	u64 pages = 0, i;
+
+	if (!ram->nr_ranges)
+		return;
+	r = &ram->ranges[--ram->nr_ranges];
+	for (i = 0; i < r->nr_chunks; i++) {
+		const struct hx_ram_chunk *c = &r->chunks[i];
+		unsigned int p;
+
+		if (c->large) {
+			pages += HX_CHUNK_PAGES;
+			continue;
+		}
+		for (p = 0; p < HX_CHUNK_PAGES; p++)
+			pages += c->small[p] != NULL;
+	}
+	ram->total_bytes -= r->size;
+	ram->nr_pages -= pages;
+	range_free(r);
+}
+
 void hx_ram_free(struct hx_guest_ram *ram)
 {
 	u32 i;

@@ -97,6 +97,115 @@ struct hxen_vm_stats {
 	__u64 reserved[6];
 };
 
+/* General registers (HXEN_VCPU_GET_REGS / HXEN_VCPU_SET_REGS). */
+struct hxen_regs {
+	__u64 rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	__u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	__u64 rip, rflags;
+};
+
+/*
+ * A segment register.  attrib is in the SVM VMCB format: type 3:0, S 4,
+ * DPL 6:5, P 7, AVL 8, L 9, D/B 10, G 11.
+ */
+struct hxen_segment {
+	__u64 base;
+	__u32 limit;
+	__u16 selector;
+	__u16 attrib;
+};
+
+struct hxen_dtable {
+	__u64 base;
+	__u16 limit;
+	__u16 pad[3];
+};
+
+/* Segment and control registers (HXEN_VCPU_GET_SREGS / _SET_SREGS). */
+struct hxen_sregs {
+	struct hxen_segment cs, ds, es, fs, gs, ss, tr, ldt;
+	struct hxen_dtable gdt, idt;
+	__u64 cr0, cr2, cr3, cr4, efer;
+	__u64 reserved[8];
+};
+
+/* struct hxen_run.exit_reason */
+#define HXEN_EXIT_NONE		0
+#define HXEN_EXIT_IO		1	/* port I/O for the device model */
+#define HXEN_EXIT_MMIO		2	/* access to a guest-physical hole */
+#define HXEN_EXIT_HLT		3	/* HLT with nothing to deliver */
+#define HXEN_EXIT_SHUTDOWN	4	/* triple fault */
+#define HXEN_EXIT_HYPERCALL	5	/* VMMCALL/VMCALL */
+#define HXEN_EXIT_INTR		6	/* a signal is pending (run returned EINTR) */
+#define HXEN_EXIT_INTERNAL	7	/* hxen could not handle the exit */
+#define HXEN_EXIT_FAIL_ENTRY	8	/* the CPU refused the guest state */
+
+#define HXEN_IO_OUT		0
+#define HXEN_IO_IN		1
+
+/* Where port I/O data sits in the run page. */
+#define HXEN_RUN_DATA_OFFSET	1024
+#define HXEN_RUN_DATA_SIZE	3072
+
+/*
+ * The run page, mmap(vcpu_fd, offset 0, 4096): why HXEN_VCPU_RUN returned.
+ * For HXEN_EXIT_IO the data of count * size bytes is at
+ * HXEN_RUN_DATA_OFFSET; for an IN the device model writes it there and
+ * the next HXEN_VCPU_RUN gives it to the guest.
+ */
+struct hxen_run {
+	__u32 exit_reason;
+	__u32 pad;
+	union {
+		struct {
+			__u16 port;
+			__u8 size;		/* 1, 2 or 4 */
+			__u8 direction;		/* HXEN_IO_OUT or _IN */
+			__u32 count;
+		} io;
+		struct {
+			__u64 gpa;
+			__u8 data[8];
+			__u32 len;
+			__u8 is_write;
+			__u8 pad[3];
+		} mmio;
+		struct {
+			__u64 nr;
+			__u64 args[6];
+		} hypercall;
+		struct {
+			__u32 suberror;		/* HXEN_INTERNAL_* */
+			__u32 pad;
+			__u64 data[4];		/* e.g. the hardware exit code */
+		} internal;
+		struct {
+			__u64 hardware_exit_code;
+		} fail_entry;
+		__u8 pad_union[256];
+	};
+};
+
+#define HXEN_INTERNAL_UNHANDLED_EXIT	1
+#define HXEN_INTERNAL_EMULATION		2
+
+/* Exit counters of a vCPU (HXEN_VCPU_GET_STATS). */
+struct hxen_vcpu_stats {
+	__u64 exits;
+	__u64 io_exits;
+	__u64 mmio_exits;
+	__u64 hlt_exits;
+	__u64 cpuid_exits;
+	__u64 msr_exits;
+	__u64 intr_exits;	/* host interrupts taken during the guest */
+	__u64 npf_exits;
+	__u64 hypercalls;
+	__u64 user_exits;	/* returns to user space */
+	__u64 reserved[6];
+};
+
+#define HXEN_MAX_VCPUS		64
+
 #define HXEN_GET_VERSION	_IOR(HXEN_IOCTL_TYPE, 0x00, struct hxen_version)
 #define HXEN_GET_CAPS		_IOR(HXEN_IOCTL_TYPE, 0x01, struct hxen_caps)
 /* Returns a new VM fd; the argument must be 0. */
@@ -105,5 +214,15 @@ struct hxen_vm_stats {
 /* VM fd */
 #define HXEN_VM_ADD_RAM		_IOW(HXEN_IOCTL_TYPE, 0x10, struct hxen_ram_range)
 #define HXEN_VM_GET_STATS	_IOR(HXEN_IOCTL_TYPE, 0x11, struct hxen_vm_stats)
+/* Argument: the vCPU id, below HXEN_MAX_VCPUS.  Returns a vCPU fd. */
+#define HXEN_VM_CREATE_VCPU	_IO(HXEN_IOCTL_TYPE, 0x12)
+
+/* vCPU fd */
+#define HXEN_VCPU_RUN		_IO(HXEN_IOCTL_TYPE, 0x20)
+#define HXEN_VCPU_GET_REGS	_IOR(HXEN_IOCTL_TYPE, 0x21, struct hxen_regs)
+#define HXEN_VCPU_SET_REGS	_IOW(HXEN_IOCTL_TYPE, 0x22, struct hxen_regs)
+#define HXEN_VCPU_GET_SREGS	_IOR(HXEN_IOCTL_TYPE, 0x23, struct hxen_sregs)
+#define HXEN_VCPU_SET_SREGS	_IOW(HXEN_IOCTL_TYPE, 0x24, struct hxen_sregs)
+#define HXEN_VCPU_GET_STATS	_IOR(HXEN_IOCTL_TYPE, 0x25, struct hxen_vcpu_stats)
 
 #endif /* _UAPI_HXEN_H */

@@ -71,7 +71,7 @@ static void test_bad_ranges(void)
 	EXPECT("ram/zero-size", hx_ram_add(&ram, 0, 0) == -HX_EINVAL);
 	EXPECT("ram/misaligned-gpa", hx_ram_add(&ram, 100, 4096) == -HX_EINVAL);
 	EXPECT("ram/misaligned-size", hx_ram_add(&ram, 0, 4097) == -HX_EINVAL);
-	EXPECT("ram/beyond-52-bits", hx_ram_add(&ram, HX_GPA_MAX, 4096) == -HX_EINVAL);
+	EXPECT("ram/beyond-48-bits", hx_ram_add(&ram, HX_GPA_MAX, 4096) == -HX_EINVAL);
 	EXPECT("ram/wraps", hx_ram_add(&ram, HX_GPA_MAX - 4096, 8192) == -HX_EINVAL);
 	EXPECT("ram/huge-size", hx_ram_add(&ram, 0, ~0ULL & ~4095ULL) == -HX_EINVAL);
 	EXPECT("ram/too-much", hx_ram_add(&ram, 0, HX_RAM_MAX_BYTES + 4096) == -HX_ENOSPC);

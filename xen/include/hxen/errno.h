@@ -16,6 +16,7 @@
 #define HX_EFAULT	14
 #define HX_EBUSY	16
 #define HX_EEXIST	17
+#define HX_ENODEV	19
 #define HX_EINVAL	22
 #define HX_ENOSPC	28
 #define HX_ERANGE	34

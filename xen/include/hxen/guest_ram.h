@@ -22,8 +22,8 @@
 
 #define HX_RAM_MAX_RANGES	32
 #define HX_RAM_MAX_BYTES	(64ULL << 30)
-/* Guest-physical addresses are at most 52 bits (AMD APM vol. 2, 5.3.1). */
-#define HX_GPA_MAX		(1ULL << 52)
+/* Guest-physical addresses that 4-level nested paging can map. */
+#define HX_GPA_MAX		(1ULL << 48)
 
 struct hxh_page;
 
@@ -55,6 +55,9 @@ struct hx_guest_ram {
  * the host is out of memory (nothing is kept in that case).
  */
 int hx_ram_add(struct hx_guest_ram *ram, u64 gpa, u64 size);
+
+/* Undo the last successful hx_ram_add(). */
+void hx_ram_remove_last(struct hx_guest_ram *ram);
 
 /* Return every page to the host. */
 void hx_ram_free(struct hx_guest_ram *ram);

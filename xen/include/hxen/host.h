@@ -21,8 +21,44 @@ void hxh_cpuid(u32 leaf, u32 subleaf, u32 regs[4]);
 /* RDMSR on the current CPU; 0 on success, negative if the MSR faults. */
 int hxh_rdmsr_safe(u32 msr, u64 *val);
 
+/* WRMSR on the current CPU; 0 on success, negative if the MSR faults. */
+int hxh_wrmsr_safe(u32 msr, u64 val);
+
 /* CR4 of the current CPU. */
 unsigned long hxh_read_cr4(void);
+
+/* Highest CPU number + 1, and the CPU the caller runs on. */
+u32 hxh_nr_cpu_ids(void);
+u32 hxh_cpu_id(void);
+
+/* Run @fn on every online CPU and wait (in interrupt context). */
+void hxh_on_each_cpu(void (*fn)(void *arg), void *arg);
+
+/*
+ * Entering a guest: hxh_guest_enter() pins the caller to its CPU, saves
+ * the host's FPU state and disables interrupts, and returns the CPU;
+ * hxh_guest_exit() undoes it in reverse order, letting the host take the
+ * interrupts that arrived while the guest ran.
+ */
+u32 hxh_guest_enter(void);
+void hxh_guest_exit(void);
+
+/*
+ * SVM world switch (module/hxen_svm_vmrun.S): VMSAVE the host to
+ * @host_save_pa, VMLOAD and VMRUN the guest at @vmcb_pa with the general
+ * registers in @gprs (indexed by enum hx_gpr; rax and rsp are taken from
+ * the VMCB), then save the guest's registers back and VMLOAD the host.
+ * Called with interrupts off and GIF clear.
+ */
+void hxh_svm_vmrun(u64 vmcb_pa, u64 host_save_pa, u64 *gprs);
+
+/* Between guest runs: may the loop go on, or must it return? */
+bool hxh_signal_pending(void);
+void hxh_cond_resched(void);
+
+/* The kernel mapping of a physical address, and its page. */
+void *hxh_pa_to_va(u64 pa);
+struct hxh_page *hxh_pa_to_page(u64 pa);
 
 /*
  * Run @pred on every online CPU (preemption disabled, may be in interrupt

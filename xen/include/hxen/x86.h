@@ -56,6 +56,7 @@
 #define HX_VM_CR_SVMDIS			HX_BIT(4)
 
 /* CR4 */
+#define HX_CR4_LA57			HX_BIT(12)
 #define HX_CR4_VMXE			HX_BIT(13)
 
 #endif /* HXEN_X86_H */

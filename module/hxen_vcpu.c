@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vCPU file descriptors.
+ *
+ * HXEN_VM_CREATE_VCPU returns an anonymous-inode fd for one vCPU.  It
+ * holds a reference on the VM's file, so the VM outlives its vCPUs.  The
+ * run page (struct hxen_run) is mapped with mmap(vcpu_fd, offset 0).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "hxen_port.h"
+#include "hxen_types.h"
+#include <hxen/vcpu.h>
+#include <hxen/vm.h>
+
+/*
+ * struct hxen_vcpu - the port's side of a vCPU
+ * @lock: one ioctl at a time runs or touches the registers
+ * @run_page: struct hxen_run, shared with the device model
+ */
+struct hxen_vcpu {
+	struct hx_vcpu *core;
+	struct hxen_vm *vm;
+	struct file *vm_file;
+	struct mutex lock;
+	struct page *run_page;
+	struct hxen_run *run;
+};
+
+static int hxen_vcpu_release(struct inode *inode, struct file *file)
+{
+	struct hxen_vcpu *v = file->private_data;
+
+	mutex_lock(&v->vm->lock);
+	clear_bit(v->core->id, v->vm->vcpu_ids);
+	hx_vcpu_destroy(v->core);
+	mutex_unlock(&v->vm->lock);
+	__free_page(v->run_page);
+	fput(v->vm_file);
+	kfree(v);
+	return 0;
+}
+
+/* Tell the device model why the run stopped. */
+static void hxen_vcpu_report_exit(struct hxen_vcpu *v)
+{
+	const struct hx_exit *e = &v->core->exit;
+	struct hxen_run *run = v->run;
+
+	memset(&run->pad_union, 0, sizeof(run->pad_union));
+	run->exit_reason = e->reason;
+	switch (e->reason) {
+	case HX_EXIT_IO:
+		run->io.port = e->io.port;
+		run->io.size = e->io.size;
+		run->io.direction = e->io.in ? HXEN_IO_IN : HXEN_IO_OUT;
+		run->io.count = e->io.count;
+		break;
+	case HX_EXIT_HYPERCALL:
+		run->hypercall.nr = e->hypercall.nr;
+		memcpy(run->hypercall.args, e->hypercall.args,
+		       sizeof(run->hypercall.args));
+		break;
+	case HX_EXIT_INTERNAL:
+		run->internal.suberror = e->internal.suberror;
+		memcpy(run->internal.data, e->internal.data,
+		       sizeof(run->internal.data));
+		break;
+	case HX_EXIT_FAIL_ENTRY:
+		run->fail_entry.hardware_exit_code = e->hw_exit_code;
+		break;
+	default:
+		break;
+	}
+}
+
+static long hxen_vcpu_run(struct hxen_vcpu *v)
+{
+	long err;
+
+	err = hx_vcpu_run(v->core);
+	hxen_vcpu_report_exit(v);
+	return err;
+}
+
+static void regs_from_state(struct hxen_regs *r, const struct hx_state *st)
+{
+	const u64 *g = st->gprs;
+
+	r->rax = g[HX_RAX];
+	r->rbx = g[HX_RBX];
+	r->rcx = g[HX_RCX];
+	r->rdx = g[HX_RDX];
+	r->rsi = g[HX_RSI];
+	r->rdi = g[HX_RDI];
+	r->rsp = g[HX_RSP];
+	r->rbp = g[HX_RBP];
+	r->r8 = g[HX_R8];
+	r->r9 = g[HX_R9];
+	r->r10 = g[HX_R10];
+	r->r11 = g[HX_R11];
+	r->r12 = g[HX_R12];
+	r->r13 = g[HX_R13];
+	r->r14 = g[HX_R14];
+	r->r15 = g[HX_R15];
+	r->rip = st->rip;
+	r->rflags = st->rflags;
+}
+
+static void regs_to_state(struct hx_state *st, const struct hxen_regs *r)
+{
+	u64 *g = st->gprs;
+
+	g[HX_RAX] = r->rax;
+	g[HX_RBX] = r->rbx;
+	g[HX_RCX] = r->rcx;
+	g[HX_RDX] = r->rdx;
+	g[HX_RSI] = r->rsi;
+	g[HX_RDI] = r->rdi;
+	g[HX_RSP] = r->rsp;
+	g[HX_RBP] = r->rbp;
+	g[HX_R8] = r->r8;
+	g[HX_R9] = r->r9;
+	g[HX_R10] = r->r10;
+	g[HX_R11] = r->r11;
+	g[HX_R12] = r->r12;
+	g[HX_R13] = r->r13;
+	g[HX_R14] = r->r14;
+	g[HX_R15] = r->r15;
+	st->rip = r->rip;
+	st->rflags = r->rflags;
+}
+
+static void seg_out(struct hxen_segment *d, const struct hx_seg *s)
+{
+	d->base = s->base;
+	d->limit = s->limit;
+	d->selector = s->sel;
+	d->attrib = s->attrib;
+}
+
+static void seg_in(struct hx_seg *d, const struct hxen_segment *s)
+{
+	d->base = s->base;
+	d->limit = s->limit;
+	d->sel = s->selector;
+	d->attrib = s->attrib;
+}
+
+static void sregs_from_state(struct hxen_sregs *r, const struct hx_state *st)
+{
+	memset(r, 0, sizeof(*r));
+	seg_out(&r->cs, &st->cs);
+	seg_out(&r->ds, &st->ds);
+	seg_out(&r->es, &st->es);
+	seg_out(&r->fs, &st->fs);
+	seg_out(&r->gs, &st->gs);
+	seg_out(&r->ss, &st->ss);
+	seg_out(&r->tr, &st->tr);
+	seg_out(&r->ldt, &st->ldt);
+	r->gdt.base = st->gdt.base;
+	r->gdt.limit = st->gdt.limit;
+	r->idt.base = st->idt.base;
+	r->idt.limit = st->idt.limit;
+	r->cr0 = st->cr0;
+	r->cr2 = st->cr2;
+	r->cr3 = st->cr3;
+	r->cr4 = st->cr4;
+	r->efer = st->efer;
+}
+
+static int sregs_to_state(struct hx_state *st, const struct hxen_sregs *r)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(r->reserved); i++)
+		if (r->reserved[i])
+			return -EINVAL;
+	if (r->gdt.pad[0] | r->gdt.pad[1] | r->gdt.pad[2] |
+	    r->idt.pad[0] | r->idt.pad[1] | r->idt.pad[2])
+		return -EINVAL;
+	seg_in(&st->cs, &r->cs);
+	seg_in(&st->ds, &r->ds);
+	seg_in(&st->es, &r->es);
+	seg_in(&st->fs, &r->fs);
+	seg_in(&st->gs, &r->gs);
+	seg_in(&st->ss, &r->ss);
+	seg_in(&st->tr, &r->tr);
+	seg_in(&st->ldt, &r->ldt);
+	st->gdt.base = r->gdt.base;
+	st->gdt.limit = r->gdt.limit;
+	st->idt.base = r->idt.base;
+	st->idt.limit = r->idt.limit;
+	st->cr0 = r->cr0;
+	st->cr2 = r->cr2;
+	st->cr3 = r->cr3;
+	st->cr4 = r->cr4;
+	st->efer = r->efer;
+	return 0;
+}
+
+static long hxen_vcpu_regs(struct hxen_vcpu *v, unsigned int cmd,
+			   void __user *argp)
+{
+	struct hx_state st;
+	union {
+		struct hxen_regs regs;
+		struct hxen_sregs sregs;
+	} u;
+	int err = 0;
+
+	hx_vcpu_get_state(v->core, &st);
+	switch (cmd) {
+	case HXEN_VCPU_GET_REGS:
+		regs_from_state(&u.regs, &st);
+		return copy_to_user(argp, &u.regs, sizeof(u.regs)) ? -EFAULT : 0;
+	case HXEN_VCPU_GET_SREGS:
+		sregs_from_state(&u.sregs, &st);
+		return copy_to_user(argp, &u.sregs, sizeof(u.sregs)) ? -EFAULT : 0;
+	case HXEN_VCPU_SET_REGS:
+		if (copy_from_user(&u.regs, argp, sizeof(u.regs)))
+			return -EFAULT;
+		regs_to_state(&st, &u.regs);
+		break;
+	default:
+		if (copy_from_user(&u.sregs, argp, sizeof(u.sregs)))
+			return -EFAULT;
+		err = sregs_to_state(&st, &u.sregs);
+		break;
+	}
+	if (!err)
+		hx_vcpu_set_state(v->core, &st);
+	return err;
+}
+
+static long hxen_vcpu_get_stats(struct hxen_vcpu *v, void __user *argp)
+{
+	const struct hx_vcpu_stats *s = &v->core->stats;
+	struct hxen_vcpu_stats out;
+
+	memset(&out, 0, sizeof(out));
+	out.exits = s->exits;
+	out.io_exits = s->io;
+	out.mmio_exits = s->mmio;
+	out.hlt_exits = s->hlt;
+	out.cpuid_exits = s->cpuid;
+	out.msr_exits = s->msr;
+	out.intr_exits = s->intr;
+	out.npf_exits = s->npf;
+	out.hypercalls = s->hypercalls;
+	out.user_exits = s->user;
+	return copy_to_user(argp, &out, sizeof(out)) ? -EFAULT : 0;
+}
+
+static long hxen_vcpu_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	struct hxen_vcpu *v = file->private_data;
+	void __user *argp = (void __user *)arg;
+	long ret;
+
+	if (v->vm->mm != current->mm)
+		return -EIO;
+	if (_IOC_TYPE(cmd) != HXEN_IOCTL_TYPE)
+		return -ENOTTY;
+
+	switch (cmd) {
+	case HXEN_VCPU_RUN:
+		if (arg)
+			return -EINVAL;
+		break;
+	case HXEN_VCPU_GET_REGS:
+	case HXEN_VCPU_SET_REGS:
+	case HXEN_VCPU_GET_SREGS:
+	case HXEN_VCPU_SET_SREGS:
+	case HXEN_VCPU_GET_STATS:
+		break;
+	default:
+		return -ENOTTY;
+	}
+
+	if (mutex_lock_killable(&v->lock))
+		return -EINTR;
+	if (cmd == HXEN_VCPU_RUN)
+		ret = hxen_vcpu_run(v);
+	else if (cmd == HXEN_VCPU_GET_STATS)
+		ret = hxen_vcpu_get_stats(v, argp);
+	else
+		ret = hxen_vcpu_regs(v, cmd, argp);
+	mutex_unlock(&v->lock);
+	return ret;
+}
+
+static vm_fault_t hxen_vcpu_fault(struct vm_fault *vmf)
+{
+	struct hxen_vcpu *v = vmf->vma->vm_file->private_data;
+
+	if (vmf->pgoff != 0)
+		return VM_FAULT_SIGBUS;
+	get_page(v->run_page);
+	vmf->page = v->run_page;
+	return 0;
+}
+
+static const struct vm_operations_struct hxen_vcpu_vm_ops = {
+	.fault = hxen_vcpu_fault,
+};
+
+static int hxen_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct hxen_vcpu *v = file->private_data;
+
+	if (v->vm->mm != current->mm)
+		return -EIO;
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	hxen_vma_flags_set(vma, VM_DONTEXPAND);
+	vma->vm_ops = &hxen_vcpu_vm_ops;
+	return 0;
+}
+
+static const struct file_operations hxen_vcpu_fops = {
+	.owner = THIS_MODULE,
+	.release = hxen_vcpu_release,
+	.unlocked_ioctl = hxen_vcpu_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = hxen_vcpu_mmap,
+	.llseek = noop_llseek,
+};
+
+int hxen_vcpu_create_fd(struct hxen_vm *vm, struct file *vm_file,
+			unsigned long id)
+{
+	struct hxen_vcpu *v;
+	int fd, err;
+
+	v = kzalloc(sizeof(*v), GFP_KERNEL_ACCOUNT);
+	if (!v)
+		return -ENOMEM;
+	v->run_page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!v->run_page) {
+		err = -ENOMEM;
+		goto out_free_v;
+	}
+	v->run = page_address(v->run_page);
+	mutex_init(&v->lock);
+	v->vm = vm;
+
+	mutex_lock(&vm->lock);
+	if (test_bit(id, vm->vcpu_ids)) {
+		err = -EEXIST;
+		goto out_unlock;
+	}
+	v->core = hx_vcpu_create(vm->core, id);
+	if (!v->core) {
+		err = -ENOMEM;
+		goto out_unlock;
+	}
+	hx_vcpu_set_io_buffer(v->core, (u8 *)v->run + HXEN_RUN_DATA_OFFSET,
+			      HXEN_RUN_DATA_SIZE);
+	set_bit(id, vm->vcpu_ids);
+	mutex_unlock(&vm->lock);
+
+	/* The vCPU keeps the VM (and so its RAM and tables) alive. */
+	v->vm_file = get_file(vm_file);
+	fd = anon_inode_getfd("hxen-vcpu", &hxen_vcpu_fops, v,
+			      O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		err = fd;
+		fput(v->vm_file);
+		mutex_lock(&vm->lock);
+		clear_bit(id, vm->vcpu_ids);
+		hx_vcpu_destroy(v->core);
+		goto out_unlock;
+	}
+	return fd;
+
+out_unlock:
+	mutex_unlock(&vm->lock);
+	__free_page(v->run_page);
+out_free_v:
+	kfree(v);
+	return err;
+}

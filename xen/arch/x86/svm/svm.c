@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AMD SVM backend: per-CPU enablement, VMCB setup, the world switch and
+ * exit handling.
+ */
+#include <hxen/arch.h>
+#include <hxen/caps.h>
+#include <hxen/errno.h>
+#include <hxen/host.h>
+#include <hxen/x86.h>
+
+#include "svm.h"
+
+#define MSR_VM_HSAVE_PA		0xc0010117
+
+/* Architectural reset values (APM vol. 2, table 14-1). */
+#define RESET_CR0		0x60000010ULL
+#define RESET_RFLAGS		0x2ULL
+#define RESET_DR6		0xffff0ff0ULL
+#define RESET_DR7		0x400ULL
+#define RESET_PAT		0x0007040600070406ULL
+#define SEG_CODE16		0x009b	/* present, code, read, accessed */
+#define SEG_DATA16		0x0093	/* present, data, write, accessed */
+#define SEG_LDT			0x0082
+#define SEG_TSS16_BUSY		0x008b
+
+/* Instruction lengths: QEMU's SVM has no NRIP save, so we count. */
+#define LEN_CPUID		2
+#define LEN_HLT			1
+#define LEN_VMMCALL		3
+
+static struct svm_cpu *svm_cpus;
+static u32 svm_nr_cpus;
+static u32 svm_nr_asids;
+
+static inline void svm_clgi(void)
+{
+	asm volatile("clgi" ::: "memory");
+}
+
+static inline void svm_stgi(void)
+{
+	asm volatile("stgi" ::: "memory");
+}
+
+/* --- per-CPU enablement ------------------------------------------------ */
+
+/*
+ * Turn SVM on for this CPU if hxen has not already.  A CPU on which
+ * someone else set EFER.SVME belongs to another hypervisor: -HX_EBUSY.
+ * EFER is read every time because another hypervisor unloading may have
+ * cleared SVME under us.
+ */
+static int svm_cpu_on(struct svm_cpu *c)
+{
+	u64 efer;
+
+	if (hxh_rdmsr_safe(HX_MSR_EFER, &efer))
+		return -HX_EIO;
+	if (efer & HX_EFER_SVME)
+		return c->on ? 0 : -HX_EBUSY;
+	if (hxh_wrmsr_safe(MSR_VM_HSAVE_PA, c->hsave_pa) ||
+	    hxh_wrmsr_safe(HX_MSR_EFER, efer | HX_EFER_SVME))
+		return -HX_EIO;
+	c->on = true;
+	/*
+	 * ASIDs used here before (by an earlier hxen or anyone else) may
+	 * still have TLB entries: start a generation, which flushes.
+	 */
+	c->asid_generation++;
+	c->next_asid = svm_nr_asids;
+	return 0;
+}
+
+static void svm_cpu_off(void *unused)
+{
+	struct svm_cpu *c = &svm_cpus[hxh_cpu_id()];
+	u64 efer;
+
+	if (!c->on)
+		return;
+	if (hxh_rdmsr_safe(HX_MSR_EFER, &efer) == 0)
+		hxh_wrmsr_safe(HX_MSR_EFER, efer & ~HX_EFER_SVME);
+	hxh_wrmsr_safe(MSR_VM_HSAVE_PA, 0);
+	c->on = false;
+}
+
+static bool svm_held_by_other(void *unused)
+{
+	u64 efer;
+
+	return !svm_cpus[hxh_cpu_id()].on &&
+	       hxh_rdmsr_safe(HX_MSR_EFER, &efer) == 0 &&
+	       (efer & HX_EFER_SVME);
+}
+
+static int svm_check_free(void)
+{
+	u32 nr;
+
+	return hxh_count_cpus(svm_held_by_other, NULL, &nr) ? -HX_EBUSY : 0;
+}
+
+static void svm_all_vms_gone(void)
+{
+	hxh_on_each_cpu(svm_cpu_off, NULL);
+}
+
+static void svm_cpu_down(void)
+{
+	svm_cpu_off(NULL);
+}
+
+/*
+ * Hand the vCPU an ASID that is valid on this CPU in this generation
+ * (APM vol. 2, 15.16).  A vCPU that moved, or whose generation ended,
+ * gets a fresh one; running out starts a new generation and flushes
+ * every ASID's TLB entries on this CPU.
+ */
+static void svm_pick_asid(struct svm_vcpu *sv, u32 cpu, struct svm_cpu *c)
+{
+	struct vmcb_control *ctl = &sv->vmcb->control;
+
+	ctl->tlb_ctl = SVM_TLB_CTL_NONE;
+	if (sv->cpu == cpu && sv->asid_generation == c->asid_generation)
+		return;
+	if (c->next_asid >= svm_nr_asids) {
+		c->asid_generation++;
+		c->next_asid = 1;
+		ctl->tlb_ctl = SVM_TLB_CTL_FLUSH_ALL;
+	}
+	ctl->asid = c->next_asid++;
+	sv->asid_generation = c->asid_generation;
+	sv->cpu = cpu;
+}
+
+/* --- VMs ---------------------------------------------------------------- */
+
+static struct hx_vm *svm_vm_alloc(void)
+{
+	struct svm_vm *svm = hxh_zalloc(sizeof(*svm));
+
+	if (!svm)
+		return NULL;
+	/* Intercept every port and every MSR (all bits set). */
+	svm->iopm = hxh_page_alloc(2);
+	svm->msrpm = hxh_page_alloc(1);
+	if (!svm->iopm || !svm->msrpm || svm_npt_init(svm))
+		goto out_free;
+	__builtin_memset(hxh_page_to_va(svm->iopm), 0xff, 4 * HX_PAGE_SIZE);
+	__builtin_memset(hxh_page_to_va(svm->msrpm), 0xff, 2 * HX_PAGE_SIZE);
+	return &svm->vm;
+
+out_free:
+	if (svm->msrpm)
+		hxh_page_free(svm->msrpm, 1);
+	if (svm->iopm)
+		hxh_page_free(svm->iopm, 2);
+	hxh_free(svm);
+	return NULL;
+}
+
+static void svm_vm_free(struct hx_vm *vm)
+{
+	struct svm_vm *svm = to_svm_vm(vm);
+
+	svm_npt_free(svm);
+	hxh_page_free(svm->msrpm, 1);
+	hxh_page_free(svm->iopm, 2);
+	hxh_free(svm);
+}
+
+static int svm_map_ram(struct hx_vm *vm, u64 gpa, u64 size)
+{
+	return svm_npt_map_ram(to_svm_vm(vm), gpa, size);
+}
+
+/* --- vCPUs -------------------------------------------------------------- */
+
+static void seg_set(struct vmcb_seg *s, u16 sel, u64 base, u32 limit,
+		    u16 attrib)
+{
+	s->selector = sel;
+	s->base = base;
+	s->limit = limit;
+	s->attrib = attrib;
+}
+
+static void svm_vmcb_init(struct svm_vcpu *sv)
+{
+	struct svm_vm *svm = to_svm_vm(sv->vcpu.vm);
+	struct vmcb_control *ctl = &sv->vmcb->control;
+	struct vmcb_save *save = &sv->vmcb->save;
+
+	ctl->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI |
+			       SVM_INTERCEPT_SMI | SVM_INTERCEPT_CPUID |
+			       SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT |
+			       SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO |
+			       SVM_INTERCEPT_MSR | SVM_INTERCEPT_TASK_SWITCH |
+			       SVM_INTERCEPT_SHUTDOWN;
+	/* VMRUN must be intercepted or VMRUN fails (APM vol. 2, 15.5.1). */
+	ctl->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
+			       SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
+			       SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+			       SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_MONITOR |
+			       SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_XSETBV;
+	ctl->iopm_base_pa = hxh_page_to_pa(svm->iopm);
+	ctl->msrpm_base_pa = hxh_page_to_pa(svm->msrpm);
+	/* Host interrupts stay with the host while the guest runs. */
+	ctl->int_ctl = SVM_INT_CTL_V_INTR_MASKING;
+	ctl->np_ctl = SVM_NP_ENABLE;
+	ctl->n_cr3 = hxh_page_to_pa(svm->npt_root);
+
+	/* The state of an x86 CPU after RESET, at F000:FFF0. */
+	seg_set(&save->cs, 0xf000, 0xffff0000, 0xffff, SEG_CODE16);
+	seg_set(&save->ds, 0, 0, 0xffff, SEG_DATA16);
+	seg_set(&save->es, 0, 0, 0xffff, SEG_DATA16);
+	seg_set(&save->fs, 0, 0, 0xffff, SEG_DATA16);
+	seg_set(&save->gs, 0, 0, 0xffff, SEG_DATA16);
+	seg_set(&save->ss, 0, 0, 0xffff, SEG_DATA16);
+	seg_set(&save->gdtr, 0, 0, 0xffff, 0);
+	seg_set(&save->idtr, 0, 0, 0xffff, 0);
+	seg_set(&save->ldtr, 0, 0, 0xffff, SEG_LDT);
+	seg_set(&save->tr, 0, 0, 0xffff, SEG_TSS16_BUSY);
+	save->cr0 = RESET_CR0;
+	/* VMRUN requires EFER.SVME in the guest state; the guest never sees it. */
+	save->efer = HX_EFER_SVME;
+	save->rflags = RESET_RFLAGS;
+	save->rip = 0xfff0;
+	save->dr6 = RESET_DR6;
+	save->dr7 = RESET_DR7;
+	save->g_pat = RESET_PAT;
+}
+
+static struct hx_vcpu *svm_vcpu_alloc(struct hx_vm *vm)
+{
+	struct svm_vcpu *sv = hxh_zalloc(sizeof(*sv));
+
+	if (!sv)
+		return NULL;
+	sv->vmcb_page = hxh_page_alloc(0);
+	if (!sv->vmcb_page) {
+		hxh_free(sv);
+		return NULL;
+	}
+	sv->vmcb = hxh_page_to_va(sv->vmcb_page);
+	sv->vmcb_pa = hxh_page_to_pa(sv->vmcb_page);
+	sv->cpu = ~0U;
+	sv->vcpu.vm = vm;
+	svm_vmcb_init(sv);
+	return &sv->vcpu;
+}
+
+static void svm_vcpu_free(struct hx_vcpu *vcpu)
+{
+	struct svm_vcpu *sv = to_svm(vcpu);
+
+	hxh_page_free(sv->vmcb_page, 0);
+	hxh_free(sv);
+}
+
+/* --- exits ---------------------------------------------------------------- */
+
+static int exit_to_host_internal(struct svm_vcpu *sv, u32 suberror)
+{
+	struct vmcb_control *ctl = &sv->vmcb->control;
+	struct hx_exit *e = &sv->vcpu.exit;
+
+	e->reason = HX_EXIT_INTERNAL;
+	e->internal.suberror = suberror;
+	e->internal.data[0] = ctl->exit_code;
+	e->internal.data[1] = ctl->exit_info_1;
+	e->internal.data[2] = ctl->exit_info_2;
+	e->internal.data[3] = sv->vmcb->save.rip;
+	return 0;
+}
+
+static int svm_exit_intr(struct svm_vcpu *sv)
+{
+	/* The host takes the interrupt or NMI once GIF and IF are set. */
+	sv->vcpu.stats.intr++;
+	return 1;
+}
+
+static int svm_exit_cpuid(struct svm_vcpu *sv)
+{
+	u64 *g = sv->vcpu.gprs;
+	u32 r[4];
+
+	svm_guest_cpuid(&sv->vcpu, (u32)g[HX_RAX], (u32)g[HX_RCX], r);
+	g[HX_RAX] = r[0];
+	g[HX_RBX] = r[1];
+	g[HX_RCX] = r[2];
+	g[HX_RDX] = r[3];
+	sv->vmcb->save.rip += LEN_CPUID;
+	sv->vcpu.stats.cpuid++;
+	return 1;
+}
+
+static int svm_exit_hlt(struct svm_vcpu *sv)
+{
+	sv->vmcb->save.rip += LEN_HLT;
+	sv->vcpu.stats.hlt++;
+	sv->vcpu.exit.reason = HX_EXIT_HLT;
+	return 0;
+}
+
+static int svm_exit_io(struct svm_vcpu *sv)
+{
+	struct vmcb_control *ctl = &sv->vmcb->control;
+	struct hx_vcpu *vcpu = &sv->vcpu;
+	u64 info = ctl->exit_info_1;
+	u32 size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT, i;
+
+	if (info & (SVM_IOIO_STR | SVM_IOIO_REP))
+		return exit_to_host_internal(sv, HX_INTERNAL_EMULATION);
+
+	vcpu->exit.reason = HX_EXIT_IO;
+	vcpu->exit.io.port = (u16)(info >> SVM_IOIO_PORT_SHIFT);
+	vcpu->exit.io.size = (u8)size;
+	vcpu->exit.io.in = info & SVM_IOIO_IN;
+	vcpu->exit.io.count = 1;
+	if (vcpu->exit.io.in)
+		vcpu->io_in_pending = true;
+	else
+		for (i = 0; i < size; i++)
+			vcpu->io_data[i] = (u8)(vcpu->gprs[HX_RAX] >> (8 * i));
+	/* IOIO reports the next RIP even without NRIP save. */
+	sv->vmcb->save.rip = ctl->exit_info_2;
+	vcpu->stats.io++;
+	return 0;
+}
+
+static int svm_exit_vmmcall(struct svm_vcpu *sv)
+{
+	struct hx_vcpu *vcpu = &sv->vcpu;
+	u64 *g = vcpu->gprs;
+
+	sv->vmcb->save.rip += LEN_VMMCALL;
+	vcpu->stats.hypercalls++;
+	vcpu->exit.reason = HX_EXIT_HYPERCALL;
+	vcpu->exit.hypercall.nr = g[HX_RAX];
+	vcpu->exit.hypercall.args[0] = g[HX_RDI];
+	vcpu->exit.hypercall.args[1] = g[HX_RSI];
+	vcpu->exit.hypercall.args[2] = g[HX_RDX];
+	vcpu->exit.hypercall.args[3] = g[HX_R10];
+	vcpu->exit.hypercall.args[4] = g[HX_R8];
+	vcpu->exit.hypercall.args[5] = g[HX_R9];
+	return 0;
+}
+
+static int svm_exit_shutdown(struct svm_vcpu *sv)
+{
+	/* After a shutdown intercept the VMCB is undefined (APM 15.11). */
+	sv->vcpu.dead = true;
+	sv->vcpu.exit.reason = HX_EXIT_SHUTDOWN;
+	return 0;
+}
+
+static int svm_exit_npf(struct svm_vcpu *sv)
+{
+	/* MMIO emulation is not there yet: hand the access to the host. */
+	sv->vcpu.stats.npf++;
+	return exit_to_host_internal(sv, HX_INTERNAL_EMULATION);
+}
+
+static int (*const svm_exit_handlers[])(struct svm_vcpu *sv) = {
+	[SVM_EXIT_INTR] = svm_exit_intr,
+	[SVM_EXIT_NMI] = svm_exit_intr,
+	[SVM_EXIT_SMI] = svm_exit_intr,
+	[SVM_EXIT_CPUID] = svm_exit_cpuid,
+	[SVM_EXIT_HLT] = svm_exit_hlt,
+	[SVM_EXIT_IOIO] = svm_exit_io,
+	[SVM_EXIT_VMMCALL] = svm_exit_vmmcall,
+	[SVM_EXIT_SHUTDOWN] = svm_exit_shutdown,
+	[SVM_EXIT_NPF] = svm_exit_npf,
+};
+
+static int svm_handle_exit(struct svm_vcpu *sv)
+{
+	u64 code = sv->vmcb->control.exit_code;
+
+	if ((u32)code == (u32)SVM_EXIT_INVALID) {
+		sv->vcpu.exit.reason = HX_EXIT_FAIL_ENTRY;
+		sv->vcpu.exit.hw_exit_code = code;
+		return 0;
+	}
+	if (code >= HX_ARRAY_SIZE(svm_exit_handlers) || !svm_exit_handlers[code])
+		return exit_to_host_internal(sv, HX_INTERNAL_UNHANDLED_EXIT);
+	return svm_exit_handlers[code](sv);
+}
+
+/* --- running ---------------------------------------------------------------- */
+
+static int svm_vcpu_enter(struct hx_vcpu *vcpu)
+{
+	struct svm_vcpu *sv = to_svm(vcpu);
+	struct vmcb_save *save = &sv->vmcb->save;
+	struct svm_cpu *c;
+	u32 cpu;
+	int err;
+
+	cpu = hxh_guest_enter();
+	c = &svm_cpus[cpu];
+	err = svm_cpu_on(c);
+	if (err) {
+		hxh_guest_exit();
+		return err;
+	}
+	svm_pick_asid(sv, cpu, c);
+	save->rax = vcpu->gprs[HX_RAX];
+	save->rsp = vcpu->gprs[HX_RSP];
+
+	svm_clgi();
+	hxh_svm_vmrun(sv->vmcb_pa, c->host_save_pa, vcpu->gprs);
+	svm_stgi();
+	hxh_guest_exit();
+
+	vcpu->gprs[HX_RAX] = save->rax;
+	vcpu->gprs[HX_RSP] = save->rsp;
+	vcpu->stats.exits++;
+	return svm_handle_exit(sv);
+}
+
+/* --- state ------------------------------------------------------------------ */
+
+static void seg_get(struct hx_seg *d, const struct vmcb_seg *s)
+{
+	d->base = s->base;
+	d->limit = s->limit;
+	d->sel = s->selector;
+	d->attrib = s->attrib;
+}
+
+static void seg_put(struct vmcb_seg *d, const struct hx_seg *s)
+{
+	d->base = s->base;
+	d->limit = s->limit;
+	d->selector = s->sel;
+	d->attrib = s->attrib;
+}
+
+static void svm_get_state(struct hx_vcpu *vcpu, struct hx_state *st)
+{
+	struct svm_vcpu *sv = to_svm(vcpu);
+	const struct vmcb_save *s = &sv->vmcb->save;
+
+	__builtin_memcpy(st->gprs, vcpu->gprs, sizeof(st->gprs));
+	st->rip = s->rip;
+	st->rflags = s->rflags;
+	seg_get(&st->cs, &s->cs);
+	seg_get(&st->ds, &s->ds);
+	seg_get(&st->es, &s->es);
+	seg_get(&st->fs, &s->fs);
+	seg_get(&st->gs, &s->gs);
+	seg_get(&st->ss, &s->ss);
+	seg_get(&st->tr, &s->tr);
+	seg_get(&st->ldt, &s->ldtr);
+	st->gdt.base = s->gdtr.base;
+	st->gdt.limit = (u16)s->gdtr.limit;
+	st->idt.base = s->idtr.base;
+	st->idt.limit = (u16)s->idtr.limit;
+	st->cr0 = s->cr0;
+	st->cr2 = s->cr2;
+	st->cr3 = s->cr3;
+	st->cr4 = s->cr4;
+	st->efer = sv->efer;
+}
+
+/*
+ * User space may set any value: state the CPU rejects makes VMRUN fail
+ * its consistency checks, which comes back as HX_EXIT_FAIL_ENTRY.
+ */
+static void svm_set_state(struct hx_vcpu *vcpu, const struct hx_state *st)
+{
+	struct svm_vcpu *sv = to_svm(vcpu);
+	struct vmcb_save *s = &sv->vmcb->save;
+
+	__builtin_memcpy(vcpu->gprs, st->gprs, sizeof(vcpu->gprs));
+	s->rip = st->rip;
+	s->rflags = st->rflags;
+	seg_put(&s->cs, &st->cs);
+	seg_put(&s->ds, &st->ds);
+	seg_put(&s->es, &st->es);
+	seg_put(&s->fs, &st->fs);
+	seg_put(&s->gs, &st->gs);
+	seg_put(&s->ss, &st->ss);
+	seg_put(&s->tr, &st->tr);
+	seg_put(&s->ldtr, &st->ldt);
+	s->gdtr.base = st->gdt.base;
+	s->gdtr.limit = st->gdt.limit;
+	s->idtr.base = st->idt.base;
+	s->idtr.limit = st->idt.limit;
+	s->cr0 = st->cr0;
+	s->cr2 = st->cr2;
+	s->cr3 = st->cr3;
+	s->cr4 = st->cr4;
+	sv->efer = st->efer & ~HX_EFER_SVME;
+	s->efer = sv->efer | HX_EFER_SVME;
+	/* CPL is SS.DPL (APM vol. 2, 15.5.1). */
+	s->cpl = (s->ss.attrib >> 5) & 3;
+	/* The guest may have been dead after a shutdown; it is reset now. */
+	vcpu->dead = false;
+	vcpu->io_in_pending = false;
+}
+
+/* --- probe ------------------------------------------------------------------ */
+
+static void svm_exit_backend(void)
+{
+	u32 i;
+
+	hxh_on_each_cpu(svm_cpu_off, NULL);
+	for (i = 0; i < svm_nr_cpus; i++) {
+		if (svm_cpus[i].hsave)
+			hxh_page_free(svm_cpus[i].hsave, 0);
+		if (svm_cpus[i].host_save)
+			hxh_page_free(svm_cpus[i].host_save, 0);
+	}
+	hxh_free(svm_cpus);
+	svm_cpus = NULL;
+}
+
+static const struct hx_arch_ops svm_ops = {
+	.name = "svm",
+	.exit = svm_exit_backend,
+	.check_free = svm_check_free,
+	.vm_alloc = svm_vm_alloc,
+	.vm_free = svm_vm_free,
+	.map_ram = svm_map_ram,
+	.vcpu_alloc = svm_vcpu_alloc,
+	.vcpu_free = svm_vcpu_free,
+	.vcpu_enter = svm_vcpu_enter,
+	.get_state = svm_get_state,
+	.set_state = svm_set_state,
+	.all_vms_gone = svm_all_vms_gone,
+	.cpu_down = svm_cpu_down,
+};
+
+const struct hx_arch_ops *svm_probe(const struct hx_caps *caps)
+{
+	u32 i;
+
+	if (!(caps->features & HX_CAP_SVM) ||
+	    !(caps->features & HX_CAP_NPT) ||
+	    (caps->features & HX_CAP_SVM_DISABLED) || caps->nr_asids < 2)
+		return NULL;
+
+	svm_nr_asids = caps->nr_asids;
+	svm_npt_setup(hxh_read_cr4() & HX_CR4_LA57);
+	svm_nr_cpus = hxh_nr_cpu_ids();
+	svm_cpus = hxh_zalloc(svm_nr_cpus * sizeof(*svm_cpus));
+	if (!svm_cpus)
+		return NULL;
+	for (i = 0; i < svm_nr_cpus; i++) {
+		struct svm_cpu *c = &svm_cpus[i];
+
+		c->hsave = hxh_page_alloc(0);
+		c->host_save = hxh_page_alloc(0);
+		if (!c->hsave || !c->host_save) {
+			svm_exit_backend();
+			return NULL;
+		}
+		c->hsave_pa = hxh_page_to_pa(c->hsave);
+		c->host_save_pa = hxh_page_to_pa(c->host_save);
+		c->next_asid = svm_nr_asids;
+	}
+	return &svm_ops;
+}

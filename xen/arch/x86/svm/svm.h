@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The SVM backend's own structures. */
+#ifndef HXEN_SVM_H
+#define HXEN_SVM_H
+
+#include <hxen/lib.h>
+#include <hxen/vcpu.h>
+#include <hxen/vm.h>
+
+#include "vmcb.h"
+
+struct hxh_page;
+
+/*
+ * struct svm_cpu - per host CPU
+ * @on: hxen set EFER.SVME here and owns VM_HSAVE_PA
+ * @hsave_pa: the VM_HSAVE_PA area (the CPU's own host state on VMRUN)
+ * @host_save_pa: where VMSAVE keeps the host's FS/GS/TR/LDTR and
+ *                SYSCALL/SYSENTER MSRs across a guest run
+ * @asid_generation, @next_asid: ASIDs are handed out in order; when they
+ *                run out a new generation starts with a full TLB flush
+ * Only touched on its own CPU with interrupts off, or by hxh_on_each_cpu.
+ */
+struct svm_cpu {
+	bool on;
+	struct hxh_page *hsave;
+	struct hxh_page *host_save;
+	u64 hsave_pa;
+	u64 host_save_pa;
+	u32 asid_generation;
+	u32 next_asid;
+};
+
+struct svm_vm {
+	struct hx_vm vm;
+	struct hxh_page *npt_root;	/* 4-level nested page tables */
+	struct hxh_page *iopm;		/* 12 KiB used of an order-2 block */
+	struct hxh_page *msrpm;		/* 8 KiB: one order-1 block */
+};
+
+/*
+ * struct svm_vcpu - an SVM vCPU
+ * @cpu, @asid_generation: where and in which generation the ASID in the
+ *                         VMCB was handed out
+ * @efer: the guest's EFER as it sees it (the VMCB copy has SVME set)
+ */
+struct svm_vcpu {
+	struct hx_vcpu vcpu;
+	struct hxh_page *vmcb_page;
+	struct vmcb *vmcb;
+	u64 vmcb_pa;
+	u32 cpu;
+	u32 asid_generation;
+	u64 efer;
+};
+
+static inline struct svm_vm *to_svm_vm(struct hx_vm *vm)
+{
+	return hx_container_of(vm, struct svm_vm, vm);
+}
+
+static inline struct svm_vcpu *to_svm(struct hx_vcpu *vcpu)
+{
+	return hx_container_of(vcpu, struct svm_vcpu, vcpu);
+}
+
+/* npt.c */
+void svm_npt_setup(bool five_levels);
+int svm_npt_init(struct svm_vm *svm);
+void svm_npt_free(struct svm_vm *svm);
+int svm_npt_map_ram(struct svm_vm *svm, u64 gpa, u64 size);
+
+/* cpuid.c */
+void svm_guest_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4]);
+
+#endif /* HXEN_SVM_H */

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Choosing the hardware backend.
+ */
+#include <hxen/arch.h>
+#include <hxen/caps.h>
+#include <hxen/errno.h>
+
+const struct hx_arch_ops *hx_arch;
+
+int hx_arch_init(const struct hx_caps *caps)
+{
+	hx_arch = svm_probe(caps);
+	return hx_arch ? 0 : -HX_ENODEV;
+}
+
+void hx_arch_exit(void)
+{
+	if (hx_arch)
+		hx_arch->exit();
+	hx_arch = NULL;
+}

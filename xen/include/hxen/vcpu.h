@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A virtual CPU as the core sees it, and why a run stopped.
+ *
+ * Locking: the host runs at most one call on a vCPU at a time (the Linux
+ * port holds the vCPU's mutex around run and register access).
+ */
+#ifndef HXEN_VCPU_H
+#define HXEN_VCPU_H
+
+#include <hxen/types.h>
+
+struct hx_vm;
+
+/* General registers by their x86 encoding number. */
+enum hx_gpr {
+	HX_RAX, HX_RCX, HX_RDX, HX_RBX, HX_RSP, HX_RBP, HX_RSI, HX_RDI,
+	HX_R8, HX_R9, HX_R10, HX_R11, HX_R12, HX_R13, HX_R14, HX_R15,
+	HX_NR_GPRS
+};
+
+struct hx_seg {
+	u64 base;
+	u32 limit;
+	u16 sel;
+	u16 attrib;		/* SVM format: type, S, DPL, P, AVL, L, DB, G */
+};
+
+struct hx_dtable {
+	u64 base;
+	u16 limit;
+};
+
+/* The architectural state user space may read and write. */
+struct hx_state {
+	u64 gprs[HX_NR_GPRS];
+	u64 rip;
+	u64 rflags;
+	struct hx_seg cs, ds, es, fs, gs, ss, tr, ldt;
+	struct hx_dtable gdt, idt;
+	u64 cr0, cr2, cr3, cr4, efer;
+};
+
+/* struct hx_exit.reason: the same numbers as HXEN_EXIT_* of the ABI. */
+enum hx_exit_reason {
+	HX_EXIT_NONE = 0,
+	HX_EXIT_IO = 1,
+	HX_EXIT_MMIO = 2,
+	HX_EXIT_HLT = 3,
+	HX_EXIT_SHUTDOWN = 4,
+	HX_EXIT_HYPERCALL = 5,
+	HX_EXIT_INTR = 6,
+	HX_EXIT_INTERNAL = 7,
+	HX_EXIT_FAIL_ENTRY = 8,
+};
+
+#define HX_INTERNAL_UNHANDLED_EXIT	1
+#define HX_INTERNAL_EMULATION		2
+
+/* Why the last run returned to the host; see struct hxen_run. */
+struct hx_exit {
+	enum hx_exit_reason reason;
+	union {
+		struct {
+			u16 port;
+			u8 size;
+			bool in;
+			u32 count;
+		} io;
+		struct {
+			u64 nr;
+			u64 args[6];
+		} hypercall;
+		struct {
+			u32 suberror;
+			u64 data[4];
+		} internal;
+		u64 hw_exit_code;
+	};
+};
+
+struct hx_vcpu_stats {
+	u64 exits;
+	u64 io;
+	u64 mmio;
+	u64 hlt;
+	u64 cpuid;
+	u64 msr;
+	u64 intr;
+	u64 npf;
+	u64 hypercalls;
+	u64 user;
+};
+
+/*
+ * struct hx_vcpu - the core's part of a vCPU; backends embed it
+ * @gprs: general registers while the vCPU is not running (the backend
+ *        keeps rax/rsp/rip/rflags in its own state as well)
+ * @io_data: the host's buffer for port I/O data (in the run page)
+ * @io_in_pending: an IN went to the host; complete it on the next run
+ * @dead: the guest state is lost (e.g. after a shutdown); runs fail
+ */
+struct hx_vcpu {
+	struct hx_vm *vm;
+	u32 id;
+	u64 gprs[HX_NR_GPRS];
+	struct hx_exit exit;
+	u8 *io_data;
+	u32 io_data_size;
+	bool io_in_pending;
+	bool dead;
+	struct hx_vcpu_stats stats;
+};
+
+/* The host buffer for port I/O data: @data, @size bytes (set once). */
+void hx_vcpu_set_io_buffer(struct hx_vcpu *vcpu, u8 *data, u32 size);
+
+struct hx_vcpu *hx_vcpu_create(struct hx_vm *vm, u32 id);
+void hx_vcpu_destroy(struct hx_vcpu *vcpu);
+
+/**
+ * hx_vcpu_run() - run the guest until the host has to act.
+ *
+ * Return: 0 with vcpu->exit filled in for the host, -HX_EINTR when a
+ * signal is pending (exit reason HX_EXIT_INTR), -HX_EBUSY when another
+ * hypervisor holds the virtualization extensions on this CPU, -HX_EIO
+ * for a dead vCPU.
+ */
+int hx_vcpu_run(struct hx_vcpu *vcpu);
+
+void hx_vcpu_get_state(struct hx_vcpu *vcpu, struct hx_state *st);
+void hx_vcpu_set_state(struct hx_vcpu *vcpu, const struct hx_state *st);
+
+#endif /* HXEN_VCPU_H */
