@@ -4,6 +4,7 @@
 #   make module     build hxen.ko against the running kernel, or KDIR=/path
 #   make check      run every test tier; ends with "N passed, N failed"
 #   make demo       boot the sandbox and show hxen working in it
+#   make bench      exit costs on hxen against kvm_amd, as ratios
 #   make deb|rpm    build packages (deb also makes a local apt repository)
 #   make install    install tools, udev rule, sysusers, modules-load and
 #                   the DKMS source tree under $(DESTDIR)$(PREFIX)
@@ -25,7 +26,7 @@ SRCDIR_DKMS := $(PREFIX)/src/hxen-$(VERSION)
 TOOLS := hxenctl createimg
 
 .PHONY: all userspace module clean check check-unit check-build check-sandbox \
-	check-packaging check-distro deps demo deb rpm install install-tools \
+	check-packaging check-distro deps demo bench deb rpm install install-tools \
 	install-dkms-src dist
 
 all: userspace
@@ -56,6 +57,9 @@ $(addprefix check-,$(TIERS)): deps
 
 demo: deps
 	tests/sandbox/demo.sh
+
+bench: deps
+	tests/bench/run.sh
 
 deb: userspace
 	packaging/debian/build.sh $(O)/deb

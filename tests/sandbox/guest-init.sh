@@ -159,6 +159,19 @@ if [ "$HXT_MODE" = demo ]; then
 	finish
 fi
 
+if [ "$HXT_MODE" = bench ]; then
+	# hxen and an idle kvm_amd side by side (Linux < 6.12: KVM takes SVM
+	# only while its own VM runs), then the same guests on each.
+	if load_hxen && dev_node; then
+		for m in $HXT_KVM; do insmod "/lib/hxt/kvm/$m"; done
+		exitbench /lib/hxt/guests "${HXT_BENCH_N:-20000}" |
+			while IFS= read -r l; do say "$l"; done
+	else
+		fail insmod "$(cat "$OUT")"
+	fi
+	finish
+fi
+
 # --- load -------------------------------------------------------------
 loaded=0
 if load_hxen; then

@@ -115,6 +115,7 @@ hxs_initrd() {
 	mkdir -p "$r/lib/hxt/guests"
 	cp "$(hxk_out)"/guests/*.bin "$r/lib/hxt/guests/"
 	cp "$(hxk_out)/guests/guesttest" "$r/usr/bin/guesttest"
+	cp "$(hxk_out)/guests/exitbench" "$r/usr/bin/exitbench"
 	cat >"$r/etc/passwd" <<-EOF
 		root:x:0:0:root:/root:/bin/sh
 		alice:x:${HXS_OUTSIDER% *}:${HXS_OUTSIDER#* }:outside group hxen:/tmp:/bin/sh

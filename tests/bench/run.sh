@@ -1,0 +1,27 @@
+#!/bin/bash
+# Exit-cost benchmark: boot the 6.1 sandbox (KVM there takes SVM only
+# while its own guests run, so hxen and kvm_amd can take turns in one
+# boot), run the same guests on hxen and on kvm_amd, print ns per exit
+# and the ratio hxen/KVM.  Prints figures; it is not a pass/fail test.
+#
+#   tests/bench/run.sh [LINE]      (default 6.1)
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/report.sh"
+. "$here/../lib/debian.sh"
+. "$here/../sandbox/kernels.sh"
+. "$here/../sandbox/sandbox.sh"
+
+[ "$(id -u)" -eq 0 ] || { echo "bench: run as root" >&2; exit 1; }
+line=${1:-6.1}
+out=$(hxk_out)
+unset HXEN_RESULTS
+hxs_userspace || { echo "bench: building the user-space parts failed" >&2; exit 1; }
+hxs_run_line "$line" bench >/dev/null
+res=$out/sandbox/work-$line-bench/results
+if ! grep -q '^HXT: BENCH: ' "$res" 2>/dev/null; then
+	echo "bench: no figures (console: $out/sandbox/bench-$line.log)" >&2
+	exit 1
+fi
+echo "Exit cost on Linux $(cat "$out/modules/$line/release") in QEMU TCG (-cpu max), best of 3:"
+sed -n 's/^HXT: BENCH: /  /p' "$res"
