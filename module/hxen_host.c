@@ -11,6 +11,7 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -63,6 +64,13 @@ u32 hxh_guest_enter(void)
 	 */
 	kernel_fpu_begin();
 	local_irq_disable();
+	/*
+	 * Guest mode is a quiescent state for RCU, as user mode is: say so
+	 * on every entry.  The host ticks that reach this thread all land in
+	 * the preemption-off window around the guest, so without this a
+	 * busy vCPU would stall RCU grace periods.
+	 */
+	rcu_note_context_switch(false);
 	return smp_processor_id();
 }
 

@@ -9,6 +9,11 @@
  * Called with interrupts disabled and GIF clear, so nothing can observe
  * the guest's GS base between the two VMLOADs.  gprs[] is indexed by
  * register number; rax and rsp travel in the VMCB instead.
+ *
+ * With V_INTR_MASKING, physical interrupts in the guest follow the host's
+ * RFLAGS.IF at VMRUN (APM vol. 2, 15.21.1), so IF is set for the VMRUN
+ * alone: that makes a host interrupt end the guest run (INTR intercept).
+ * GIF stays clear around it, so no interrupt is taken here.
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
@@ -52,7 +57,9 @@ SYM_FUNC_START(hxh_svm_vmrun)
 	mov	GPR(15)(%rax), %r15
 	mov	8(%rsp), %rax
 
+	sti
 	vmrun	%rax
+	cli
 
 	mov	16(%rsp), %rax
 	mov	%rcx, GPR(1)(%rax)

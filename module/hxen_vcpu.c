@@ -15,17 +15,22 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/uaccess.h>
+#include <linux/wait.h>
 
 #include "compat.h"
 #include "hxen_port.h"
 #include "hxen_types.h"
+#include <hxen/host.h>
 #include <hxen/vcpu.h>
 #include <hxen/vm.h>
 
 /*
  * struct hxen_vcpu - the port's side of a vCPU
- * @lock: one ioctl at a time runs or touches the registers
+ * @lock: one ioctl at a time runs or touches the registers (not taken
+ *        by HXEN_VCPU_INJECT, which must reach a running vCPU)
+ * @wq: a halted vCPU sleeps here until an event is injected
  * @run_page: struct hxen_run, shared with the device model
  */
 struct hxen_vcpu {
@@ -33,9 +38,49 @@ struct hxen_vcpu {
 	struct hxen_vm *vm;
 	struct file *vm_file;
 	struct mutex lock;
+	wait_queue_head_t wq;
 	struct page *run_page;
 	struct hxen_run *run;
 };
+
+int hxh_vcpu_block(void *host, bool (*ready)(void *arg), void *arg)
+{
+	struct hxen_vcpu *v = host;
+
+	return wait_event_interruptible(v->wq, ready(arg)) ? -EINTR : 0;
+}
+
+static void hxen_vcpu_kick_ipi(void *unused)
+{
+	/* Nothing to do: the interrupt alone makes the guest exit. */
+}
+
+void hxh_vcpu_kick(void *host, u32 cpu)
+{
+	struct hxen_vcpu *v = host;
+	u32 self;
+
+	wake_up_interruptible(&v->wq);
+	/* The guest cannot be running on the CPU that is doing this. */
+	self = get_cpu();
+	if (cpu != HX_NOT_RUNNING && cpu != self)
+		smp_call_function_single(cpu, hxen_vcpu_kick_ipi, NULL, 0);
+	put_cpu();
+}
+
+static long hxen_vcpu_inject(struct hxen_vcpu *v, void __user *argp)
+{
+	struct hxen_inject in;
+
+	if (copy_from_user(&in, argp, sizeof(in)))
+		return -EFAULT;
+	if (in.reserved[0] || in.reserved[1] || in.vector > 255 ||
+	    in.type > HXEN_INJECT_NMI ||
+	    (in.type == HXEN_INJECT_NMI && in.vector))
+		return -EINVAL;
+	return hx_vcpu_inject(v->core, in.type == HXEN_INJECT_NMI,
+			      (u8)in.vector);
+}
 
 static int hxen_vcpu_release(struct inode *inode, struct file *file)
 {
@@ -275,6 +320,8 @@ static long hxen_vcpu_ioctl(struct file *file, unsigned int cmd,
 		return -ENOTTY;
 
 	switch (cmd) {
+	case HXEN_VCPU_INJECT:
+		return hxen_vcpu_inject(v, argp);
 	case HXEN_VCPU_RUN:
 		if (arg)
 			return -EINVAL;
@@ -354,6 +401,7 @@ int hxen_vcpu_create_fd(struct hxen_vm *vm, struct file *vm_file,
 	}
 	v->run = page_address(v->run_page);
 	mutex_init(&v->lock);
+	init_waitqueue_head(&v->wq);
 	v->vm = vm;
 
 	mutex_lock(&vm->lock);
@@ -368,6 +416,7 @@ int hxen_vcpu_create_fd(struct hxen_vm *vm, struct file *vm_file,
 	}
 	hx_vcpu_set_io_buffer(v->core, (u8 *)v->run + HXEN_RUN_DATA_OFFSET,
 			      HXEN_RUN_DATA_SIZE);
+	v->core->host = v;
 	set_bit(id, vm->vcpu_ids);
 	mutex_unlock(&vm->lock);
 

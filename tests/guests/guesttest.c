@@ -419,6 +419,147 @@ static void test_two_vms(void)
 	check("smp/two-vms-at-once", ok, "a VM process failed");
 }
 
+static int inject(struct vcpu *v, uint32_t type, uint32_t vector)
+{
+	struct hxen_inject in = { .type = type, .vector = vector };
+
+	return ioctl(v->fd, HXEN_VCPU_INJECT, &in) < 0 ? -errno : 0;
+}
+
+static int irq_setup(struct vm *vm, struct vcpu *v)
+{
+	int err = vm_open(vm);
+
+	if (!err)
+		err = load_guest(vm, "realmode_irq");
+	if (!err)
+		err = vcpu_open(vm, 0, v);
+	return err;
+}
+
+/* Run to the next exit: the OUT port, 0x100 + reason otherwise, <0 error. */
+static int next_port(struct vcpu *v)
+{
+	int err = vcpu_run(v);
+
+	if (err)
+		return err;
+	if (v->run->exit_reason != HXEN_EXIT_IO)
+		return 0x100 + (int)v->run->exit_reason;
+	return v->run->io.port;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+struct delayed_inject {
+	struct vcpu *v;
+	int ms;
+	int err;
+};
+
+static void *inject_later(void *arg)
+{
+	struct delayed_inject *d = arg;
+
+	usleep((useconds_t)d->ms * 1000);
+	d->err = inject(d->v, HXEN_INJECT_IRQ, 0x30);
+	return NULL;
+}
+
+static void test_interrupts(void)
+{
+	struct delayed_inject d;
+	struct hxen_vcpu_stats st;
+	struct sigaction sa = { .sa_handler = on_alarm };
+	pthread_t t;
+	struct vcpu v;
+	struct vm vm;
+	double t0, waited;
+	int err, p1, p2, p3;
+
+	/* An interrupt queued while IF=0 waits for STI (and its shadow). */
+	err = irq_setup(&vm, &v);
+	check("irq/setup", !err, "%s", strerror(-err));
+	if (err)
+		return;
+	p1 = next_port(&v);
+	err = inject(&v, HXEN_INJECT_IRQ, 0x30);
+	check("irq/inject", p1 == 0x78 && !err, "port %#x, inject %d", p1, err);
+	check("irq/inject-twice-ebusy", inject(&v, HXEN_INJECT_IRQ, 0x31) == -EBUSY,
+	      "a second pending IRQ was accepted");
+	p1 = next_port(&v);
+	p2 = next_port(&v);
+	p3 = next_port(&v);
+	check("irq/window-respected", p1 == 0x79, "first exit after inject: %#x", p1);
+	check("irq/delivered-after-sti", p2 == 0x76 && p3 == 0x77,
+	      "exits %#x then %#x", p2, p3);
+	check("irq/hlt-with-if-clear-exits", next_port(&v) == 0x100 + HXEN_EXIT_HLT,
+	      "no HLT exit at the end");
+	vcpu_close(&v);
+	vm_close(&vm);
+
+	/* HLT with IF=1 sleeps in the kernel until something is injected. */
+	err = irq_setup(&vm, &v);
+	if (err)
+		return;
+	next_port(&v);
+	next_port(&v);
+	d = (struct delayed_inject){ .v = &v, .ms = 300 };
+	t0 = now_ms();
+	pthread_create(&t, NULL, inject_later, &d);
+	p1 = next_port(&v);
+	waited = now_ms() - t0;
+	pthread_join(t, NULL);
+	check("irq/hlt-sleeps-until-injected", p1 == 0x76 && d.err == 0 &&
+	      waited >= 250, "exit %#x after %.0f ms (inject %d)", p1, waited, d.err);
+	ioctl(v.fd, HXEN_VCPU_GET_STATS, &st);
+	check("irq/hlt-counted", st.hlt_exits == 1, "hlt exits %llu",
+	      (unsigned long long)st.hlt_exits);
+	vcpu_close(&v);
+	vm_close(&vm);
+
+	/* A signal ends the sleep; the vCPU goes on afterwards. */
+	err = irq_setup(&vm, &v);
+	if (err)
+		return;
+	next_port(&v);
+	next_port(&v);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(1);
+	err = vcpu_run(&v);
+	check("irq/signal-ends-hlt-sleep", err == -EINTR &&
+	      v.run->exit_reason == HXEN_EXIT_INTR, "run %d exit %u", err,
+	      v.run->exit_reason);
+	inject(&v, HXEN_INJECT_IRQ, 0x30);
+	check("irq/runs-after-signal", next_port(&v) == 0x76, "no interrupt");
+	vcpu_close(&v);
+	vm_close(&vm);
+
+	/* An NMI is delivered even with IF=0. */
+	err = irq_setup(&vm, &v);
+	if (err)
+		return;
+	next_port(&v);
+	err = inject(&v, HXEN_INJECT_NMI, 0);
+	p1 = next_port(&v);
+	p2 = next_port(&v);
+	check("irq/nmi-with-if-clear", !err && p1 == 0x7a && p2 == 0x79,
+	      "inject %d, exits %#x then %#x", err, p1, p2);
+	check("irq/bad-type", inject(&v, 7, 0) == -EINVAL, "type 7 accepted");
+	check("irq/bad-vector", inject(&v, HXEN_INJECT_IRQ, 256) == -EINVAL,
+	      "vector 256 accepted");
+	check("irq/nmi-with-vector", inject(&v, HXEN_INJECT_NMI, 3) == -EINVAL,
+	      "NMI with a vector accepted");
+	vcpu_close(&v);
+	vm_close(&vm);
+}
+
 static void test_busy(void)
 {
 	struct vm vm = { 0 };
@@ -448,6 +589,7 @@ int main(int argc, char **argv)
 		test_triple_fault();
 		test_bad_state();
 		test_signal_interrupts_run();
+		test_interrupts();
 		test_two_vcpus();
 		test_two_vms();
 	}

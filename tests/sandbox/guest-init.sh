@@ -54,11 +54,14 @@ run() {
 # relay CMD... : run a test program that prints PASS:/FAIL: lines and
 # turn them into results; a program that prints none is a failure.
 relay() {
-	"$@" >/tmp/relay 2>&1
-	st=$?
-	grep -E '^(PASS|FAIL): ' /tmp/relay | while IFS= read -r l; do say "$l"; done
-	grep -Eq '^(PASS|FAIL): ' /tmp/relay ||
-		fail "relay/$2" "no results (exit $st): $(head -c 200 /tmp/relay)"
+	: >/tmp/relay
+	"$@" 2>&1 | while IFS= read -r l; do
+		case $l in
+		PASS:* | FAIL:*) say "$l"; echo "$l" >>/tmp/relay ;;
+		*) echo "$l" ;;
+		esac
+	done
+	[ -s /tmp/relay ] || fail "relay/$2" "no results from $*"
 }
 param() { cat "/sys/module/hxen/parameters/$1" 2>/dev/null; }
 
@@ -313,9 +316,10 @@ if [ "$(param pages)" -eq "$pages0" ] && [ "$(param vms)" -eq 0 ]; then
 else
 	fail vm/sigkill-returns-pages "pages $(param pages) (before $pages0), vms $(param vms)"
 fi
-# The holder took 64 MiB of guest RAM; at least 56 MiB of host memory
-# must come back when it dies (the rest is slack for unrelated activity).
-if [ $((free0 - free_held)) -ge 57344 ] && [ $((free1 - free_held)) -ge 57344 ]; then
+# The holder took 64 MiB of guest RAM; at least 48 MiB of host memory
+# must show up free again when it dies (freed pages may sit in per-CPU
+# lists for a while; the page counter above is the exact check).
+if [ $((free0 - free_held)) -ge 57344 ] && [ $((free1 - free_held)) -ge 49152 ]; then
 	pass vm/sigkill-host-memory
 else
 	fail vm/sigkill-host-memory "MemFree $free0 kB before, $free_held kB holding 64 MiB, $free1 kB after the kill"
@@ -362,7 +366,7 @@ if [ -z "$why" ]; then pass reload-twice; else fail reload-twice "$why"; fi
 
 # --- kernel log -------------------------------------------------------------
 dmesg >/tmp/dmesg
-bad=$(grep -E 'WARNING:|BUG:|Oops|general protection' /tmp/dmesg | head -n 3)
+bad=$(grep -E 'WARNING:|BUG:|Oops|general protection|rcu.*stall|soft lockup|hung_task|blocked for more than' /tmp/dmesg | head -n 3)
 if [ -z "$bad" ]; then
 	pass dmesg-clean
 else

@@ -16,6 +16,7 @@ struct hx_vcpu *hx_vcpu_create(struct hx_vm *vm, u32 id)
 		return NULL;
 	vcpu->vm = vm;
 	vcpu->id = id;
+	vcpu->running_cpu = HX_NOT_RUNNING;
 	return vcpu;
 }
 
@@ -72,6 +73,26 @@ int hx_vcpu_run(struct hx_vcpu *vcpu)
 	}
 	vcpu->stats.user++;
 	return ret;
+}
+
+int hx_vcpu_inject(struct hx_vcpu *vcpu, bool nmi, u8 vector)
+{
+	u32 event = nmi ? HX_EVENT_NMI : HX_EVENT_IRQ;
+	u32 old = hx_vcpu_events(vcpu), new;
+
+	/* The kind and its vector are published together. */
+	do {
+		if (old & event)
+			return -HX_EBUSY;
+		new = old | event;
+		if (!nmi)
+			new |= (u32)vector << HX_EVENT_VECTOR_SHIFT;
+	} while (!__atomic_compare_exchange_n(&vcpu->events, &old, new, false,
+					      __ATOMIC_SEQ_CST,
+					      __ATOMIC_ACQUIRE));
+	hxh_vcpu_kick(vcpu->host,
+		      __atomic_load_n(&vcpu->running_cpu, __ATOMIC_SEQ_CST));
+	return 0;
 }
 
 void hx_vcpu_get_state(struct hx_vcpu *vcpu, struct hx_state *st)

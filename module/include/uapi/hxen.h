@@ -204,6 +204,16 @@ struct hxen_vcpu_stats {
 	__u64 reserved[6];
 };
 
+/* HXEN_VCPU_INJECT: an external interrupt or an NMI for the guest. */
+#define HXEN_INJECT_IRQ		0
+#define HXEN_INJECT_NMI		1
+
+struct hxen_inject {
+	__u32 type;		/* HXEN_INJECT_IRQ or _NMI */
+	__u32 vector;		/* 0..255 for an IRQ; 0 for an NMI */
+	__u64 reserved[2];
+};
+
 #define HXEN_MAX_VCPUS		64
 
 #define HXEN_GET_VERSION	_IOR(HXEN_IOCTL_TYPE, 0x00, struct hxen_version)
@@ -224,5 +234,7 @@ struct hxen_vcpu_stats {
 #define HXEN_VCPU_GET_SREGS	_IOR(HXEN_IOCTL_TYPE, 0x23, struct hxen_sregs)
 #define HXEN_VCPU_SET_SREGS	_IOW(HXEN_IOCTL_TYPE, 0x24, struct hxen_sregs)
 #define HXEN_VCPU_GET_STATS	_IOR(HXEN_IOCTL_TYPE, 0x25, struct hxen_vcpu_stats)
+/* May be called from any thread of the VM's process, also while it runs. */
+#define HXEN_VCPU_INJECT	_IOW(HXEN_IOCTL_TYPE, 0x26, struct hxen_inject)
 
 #endif /* _UAPI_HXEN_H */

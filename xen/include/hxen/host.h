@@ -52,6 +52,15 @@ void hxh_guest_exit(void);
  */
 void hxh_svm_vmrun(u64 vmcb_pa, u64 host_save_pa, u64 *gprs);
 
+/*
+ * A halted vCPU: hxh_vcpu_block() sleeps until hxh_vcpu_kick() is called
+ * for @host or a signal arrives (returns -HX_EINTR); it may return early.
+ * hxh_vcpu_kick() wakes it, and makes @cpu (unless HX_NOT_RUNNING) leave
+ * guest mode at once so a newly queued event is seen.
+ */
+int hxh_vcpu_block(void *host, bool (*ready)(void *arg), void *arg);
+void hxh_vcpu_kick(void *host, u32 cpu);
+
 /* Between guest runs: may the loop go on, or must it return? */
 bool hxh_signal_pending(void);
 void hxh_cond_resched(void);

@@ -92,6 +92,14 @@ struct hx_vcpu_stats {
 	u64 user;
 };
 
+/* struct hx_vcpu.events: pending kinds, and the IRQ's vector in 15:8 */
+#define HX_EVENT_IRQ		(1U << 0)
+#define HX_EVENT_NMI		(1U << 1)
+#define HX_EVENT_VECTOR_SHIFT	8
+#define HX_EVENT_VECTOR_MASK	(0xffU << HX_EVENT_VECTOR_SHIFT)
+
+#define HX_NOT_RUNNING		(~0U)
+
 /*
  * struct hx_vcpu - the core's part of a vCPU; backends embed it
  * @gprs: general registers while the vCPU is not running (the backend
@@ -99,6 +107,11 @@ struct hx_vcpu_stats {
  * @io_data: the host's buffer for port I/O data (in the run page)
  * @io_in_pending: an IN went to the host; complete it on the next run
  * @dead: the guest state is lost (e.g. after a shutdown); runs fail
+ * @events: HX_EVENT_* waiting for delivery, with the IRQ's vector; set
+ *          by any thread with atomic operations, taken by the vCPU's own
+ * @running_cpu: the CPU the guest runs on, or HX_NOT_RUNNING; read by
+ *               injectors to decide whether to kick that CPU
+ * @host: the host's vCPU, for hxh_vcpu_block() and hxh_vcpu_kick()
  */
 struct hx_vcpu {
 	struct hx_vm *vm;
@@ -109,8 +122,35 @@ struct hx_vcpu {
 	u32 io_data_size;
 	bool io_in_pending;
 	bool dead;
+	u32 events;
+	u32 running_cpu;
+	void *host;
 	struct hx_vcpu_stats stats;
 };
+
+/**
+ * hx_vcpu_inject() - queue an external interrupt (@nmi false, @vector)
+ * or an NMI for the guest, from any thread.  The guest takes an
+ * interrupt once its RFLAGS.IF and interrupt shadow allow; a halted vCPU
+ * wakes up.  Return: 0, or -HX_EBUSY while one of that kind is queued.
+ */
+int hx_vcpu_inject(struct hx_vcpu *vcpu, bool nmi, u8 vector);
+
+/* For backends: is anything queued? */
+static inline u32 hx_vcpu_events(struct hx_vcpu *vcpu)
+{
+	return __atomic_load_n(&vcpu->events, __ATOMIC_ACQUIRE);
+}
+
+/* For backends: take an event out of the queue. */
+static inline void hx_vcpu_take_event(struct hx_vcpu *vcpu, u32 event)
+{
+	u32 clear = event;
+
+	if (event & HX_EVENT_IRQ)
+		clear |= HX_EVENT_VECTOR_MASK;
+	__atomic_fetch_and(&vcpu->events, ~clear, __ATOMIC_ACQ_REL);
+}
 
 /* The host buffer for port I/O data: @data, @size bytes (set once). */
 void hx_vcpu_set_io_buffer(struct hx_vcpu *vcpu, u8 *data, u32 size);

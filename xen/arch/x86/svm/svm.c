@@ -24,6 +24,8 @@
 #define SEG_LDT			0x0082
 #define SEG_TSS16_BUSY		0x008b
 
+#define RFLAGS_IF		(1ULL << 9)
+
 /* Instruction lengths: QEMU's SVM has no NRIP save, so we count. */
 #define LEN_CPUID		2
 #define LEN_HLT			1
@@ -192,6 +194,7 @@ static void svm_vmcb_init(struct svm_vcpu *sv)
 	struct vmcb_control *ctl = &sv->vmcb->control;
 	struct vmcb_save *save = &sv->vmcb->save;
 
+	/* Host interrupts and NMIs end the guest run; the host takes them. */
 	ctl->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI |
 			       SVM_INTERCEPT_SMI | SVM_INTERCEPT_CPUID |
 			       SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT |
@@ -259,6 +262,67 @@ static void svm_vcpu_free(struct hx_vcpu *vcpu)
 	hxh_free(sv);
 }
 
+/* --- events ---------------------------------------------------------------- */
+
+/*
+ * Complete an instruction hxen emulated: move RIP past it and end any
+ * interrupt shadow it was in (after STI or MOV SS the shadow covers
+ * exactly one instruction, and that one is now done).
+ */
+static void svm_skip(struct svm_vcpu *sv, u64 len)
+{
+	sv->vmcb->save.rip += len;
+	sv->vmcb->control.int_state &= ~SVM_INT_STATE_SHADOW;
+}
+
+/*
+ * Before VMRUN, with interrupts off: give the guest the next queued
+ * event if it can take it now.  An NMI always can; an external interrupt
+ * only with RFLAGS.IF set and no interrupt shadow.  Otherwise it waits
+ * for the next exit at which the guest can take it: a HLT, or at the
+ * latest the next host interrupt (a timer tick).
+ *
+ * Hardware can do better with a virtual interrupt request and the VINTR
+ * intercept (APM vol. 2, 15.21.4), which exits the moment the guest
+ * becomes interruptible.  QEMU's SVM, our test bed, stops making progress
+ * when V_IRQ is set while the host's IF is set at VMRUN (which the world
+ * switch needs so that host interrupts end guest runs), so the window
+ * request waits until it can be proven on hardware.
+ */
+static void svm_inject_events(struct svm_vcpu *sv)
+{
+	struct vmcb_control *ctl = &sv->vmcb->control;
+	struct hx_vcpu *vcpu = &sv->vcpu;
+	u32 ev = hx_vcpu_events(vcpu);
+
+	if (!ev || (ctl->event_inj & SVM_EVT_VALID))
+		return;
+	if (ev & HX_EVENT_NMI) {
+		ctl->event_inj = 2 | SVM_EVT_TYPE_NMI | SVM_EVT_VALID;
+		hx_vcpu_take_event(vcpu, HX_EVENT_NMI);
+		return;
+	}
+	if ((sv->vmcb->save.rflags & RFLAGS_IF) &&
+	    !(ctl->int_state & SVM_INT_STATE_SHADOW)) {
+		ctl->event_inj = ((ev & HX_EVENT_VECTOR_MASK) >>
+				  HX_EVENT_VECTOR_SHIFT) |
+				 SVM_EVT_TYPE_INTR | SVM_EVT_VALID;
+		hx_vcpu_take_event(vcpu, HX_EVENT_IRQ);
+	}
+}
+
+/*
+ * After #VMEXIT: an event whose delivery the exit interrupted (say, an
+ * interrupt whose IDT entry faulted in the nested tables) is delivered
+ * again on the next VMRUN (APM vol. 2, 15.7.2).
+ */
+static void svm_requeue_event(struct vmcb_control *ctl)
+{
+	ctl->event_inj = 0;
+	if (ctl->exit_int_info & SVM_EVT_VALID)
+		ctl->event_inj = ctl->exit_int_info;
+}
+
 /* --- exits ---------------------------------------------------------------- */
 
 static int exit_to_host_internal(struct svm_vcpu *sv, u32 suberror)
@@ -292,18 +356,38 @@ static int svm_exit_cpuid(struct svm_vcpu *sv)
 	g[HX_RBX] = r[1];
 	g[HX_RCX] = r[2];
 	g[HX_RDX] = r[3];
-	sv->vmcb->save.rip += LEN_CPUID;
+	svm_skip(sv, LEN_CPUID);
 	sv->vcpu.stats.cpuid++;
 	return 1;
 }
 
+static bool svm_has_event(void *arg)
+{
+	return hx_vcpu_events(arg) != 0;
+}
+
+/*
+ * HLT with interrupts enabled sleeps here until an event is queued or a
+ * signal arrives (the run loop then returns -HX_EINTR).  With interrupts
+ * disabled only an NMI could wake the guest, so the device model decides.
+ */
 static int svm_exit_hlt(struct svm_vcpu *sv)
 {
-	sv->vmcb->save.rip += LEN_HLT;
-	sv->vcpu.stats.hlt++;
-	sv->vcpu.exit.reason = HX_EXIT_HLT;
-	return 0;
+	struct hx_vcpu *vcpu = &sv->vcpu;
+
+	svm_skip(sv, LEN_HLT);
+	vcpu->stats.hlt++;
+	if (hx_vcpu_events(vcpu) & HX_EVENT_NMI)
+		return 1;
+	if (!(sv->vmcb->save.rflags & RFLAGS_IF)) {
+		vcpu->exit.reason = HX_EXIT_HLT;
+		return 0;
+	}
+	hxh_vcpu_block(vcpu->host, svm_has_event, vcpu);
+	return 1;
 }
+
+
 
 static int svm_exit_io(struct svm_vcpu *sv)
 {
@@ -326,7 +410,7 @@ static int svm_exit_io(struct svm_vcpu *sv)
 		for (i = 0; i < size; i++)
 			vcpu->io_data[i] = (u8)(vcpu->gprs[HX_RAX] >> (8 * i));
 	/* IOIO reports the next RIP even without NRIP save. */
-	sv->vmcb->save.rip = ctl->exit_info_2;
+	svm_skip(sv, ctl->exit_info_2 - sv->vmcb->save.rip);
 	vcpu->stats.io++;
 	return 0;
 }
@@ -336,7 +420,7 @@ static int svm_exit_vmmcall(struct svm_vcpu *sv)
 	struct hx_vcpu *vcpu = &sv->vcpu;
 	u64 *g = vcpu->gprs;
 
-	sv->vmcb->save.rip += LEN_VMMCALL;
+	svm_skip(sv, LEN_VMMCALL);
 	vcpu->stats.hypercalls++;
 	vcpu->exit.reason = HX_EXIT_HYPERCALL;
 	vcpu->exit.hypercall.nr = g[HX_RAX];
@@ -380,6 +464,7 @@ static int svm_handle_exit(struct svm_vcpu *sv)
 {
 	u64 code = sv->vmcb->control.exit_code;
 
+	svm_requeue_event(&sv->vmcb->control);
 	if ((u32)code == (u32)SVM_EXIT_INVALID) {
 		sv->vcpu.exit.reason = HX_EXIT_FAIL_ENTRY;
 		sv->vcpu.exit.hw_exit_code = code;
@@ -411,9 +496,17 @@ static int svm_vcpu_enter(struct hx_vcpu *vcpu)
 	save->rax = vcpu->gprs[HX_RAX];
 	save->rsp = vcpu->gprs[HX_RSP];
 
+	/*
+	 * Publish the CPU before looking at the event queue: an injector
+	 * that queues after the look sees the CPU and kicks it, and the
+	 * kick (an IPI, with interrupts off here) makes VMRUN exit at once.
+	 */
+	__atomic_store_n(&vcpu->running_cpu, cpu, __ATOMIC_SEQ_CST);
+	svm_inject_events(sv);
 	svm_clgi();
 	hxh_svm_vmrun(sv->vmcb_pa, c->host_save_pa, vcpu->gprs);
 	svm_stgi();
+	__atomic_store_n(&vcpu->running_cpu, HX_NOT_RUNNING, __ATOMIC_RELEASE);
 	hxh_guest_exit();
 
 	vcpu->gprs[HX_RAX] = save->rax;

@@ -43,6 +43,7 @@ struct svm_vm {
  * @cpu, @asid_generation: where and in which generation the ASID in the
  *                         VMCB was handed out
  * @efer: the guest's EFER as it sees it (the VMCB copy has SVME set)
+ * @no_window_once: enter once without asking for an interrupt window
  */
 struct svm_vcpu {
 	struct hx_vcpu vcpu;
@@ -52,6 +53,7 @@ struct svm_vcpu {
 	u32 cpu;
 	u32 asid_generation;
 	u64 efer;
+	bool no_window_once;
 };
 
 static inline struct svm_vm *to_svm_vm(struct hx_vm *vm)
