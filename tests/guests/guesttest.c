@@ -131,6 +131,18 @@ static void vcpu_close(struct vcpu *v)
 	close(v->fd);
 }
 
+/* A VM with the guest NAME loaded and vCPU 0 at its entry. */
+static int guest_setup(struct vm *vm, struct vcpu *v, const char *name)
+{
+	int err = vm_open(vm);
+
+	if (!err)
+		err = load_guest(vm, name);
+	if (!err)
+		err = vcpu_open(vm, 0, v);
+	return err;
+}
+
 static int vcpu_run(struct vcpu *v)
 {
 	return ioctl(v->fd, HXEN_VCPU_RUN, 0) < 0 ? -errno : 0;
@@ -249,11 +261,7 @@ static void test_triple_fault(void)
 	struct vm vm;
 	int err;
 
-	err = vm_open(&vm);
-	if (!err)
-		err = load_guest(&vm, "realmode_triple");
-	if (!err)
-		err = vcpu_open(&vm, 0, &v);
+	err = guest_setup(&vm, &v, "realmode_triple");
 	check("triple/setup", !err, "%s", strerror(-err));
 	if (err)
 		return;
@@ -273,11 +281,7 @@ static void test_bad_state(void)
 	struct vm vm;
 	int err;
 
-	err = vm_open(&vm);
-	if (!err)
-		err = load_guest(&vm, "realmode_io");
-	if (!err)
-		err = vcpu_open(&vm, 0, &v);
+	err = guest_setup(&vm, &v, "realmode_io");
 	check("badstate/setup", !err, "%s", strerror(-err));
 	if (err)
 		return;
@@ -319,11 +323,7 @@ static void test_signal_interrupts_run(void)
 	struct vm vm;
 	int err;
 
-	err = vm_open(&vm);
-	if (!err)
-		err = load_guest(&vm, "realmode_spin");
-	if (!err)
-		err = vcpu_open(&vm, 0, &v);
+	err = guest_setup(&vm, &v, "realmode_spin");
 	check("spin/setup", !err, "%s", strerror(-err));
 	if (err)
 		return;
@@ -426,17 +426,6 @@ static int inject(struct vcpu *v, uint32_t type, uint32_t vector)
 	return ioctl(v->fd, HXEN_VCPU_INJECT, &in) < 0 ? -errno : 0;
 }
 
-static int irq_setup(struct vm *vm, struct vcpu *v)
-{
-	int err = vm_open(vm);
-
-	if (!err)
-		err = load_guest(vm, "realmode_irq");
-	if (!err)
-		err = vcpu_open(vm, 0, v);
-	return err;
-}
-
 /* Run to the next exit: the OUT port, 0x100 + reason otherwise, <0 error. */
 static int next_port(struct vcpu *v)
 {
@@ -484,7 +473,7 @@ static void test_interrupts(void)
 	int err, p1, p2, p3;
 
 	/* An interrupt queued while IF=0 waits for STI (and its shadow). */
-	err = irq_setup(&vm, &v);
+	err = guest_setup(&vm, &v, "realmode_irq");
 	check("irq/setup", !err, "%s", strerror(-err));
 	if (err)
 		return;
@@ -505,7 +494,7 @@ static void test_interrupts(void)
 	vm_close(&vm);
 
 	/* HLT with IF=1 sleeps in the kernel until something is injected. */
-	err = irq_setup(&vm, &v);
+	err = guest_setup(&vm, &v, "realmode_irq");
 	if (err)
 		return;
 	next_port(&v);
@@ -525,7 +514,7 @@ static void test_interrupts(void)
 	vm_close(&vm);
 
 	/* A signal ends the sleep; the vCPU goes on afterwards. */
-	err = irq_setup(&vm, &v);
+	err = guest_setup(&vm, &v, "realmode_irq");
 	if (err)
 		return;
 	next_port(&v);
@@ -542,7 +531,7 @@ static void test_interrupts(void)
 	vm_close(&vm);
 
 	/* An NMI is delivered even with IF=0. */
-	err = irq_setup(&vm, &v);
+	err = guest_setup(&vm, &v, "realmode_irq");
 	if (err)
 		return;
 	next_port(&v);
