@@ -224,3 +224,13 @@ bool hxh_should_stop(void)
 	fake_mem.stop_after--;
 	return false;
 }
+
+void *hxh_pa_to_va(u64 pa)
+{
+	return (void *)(uintptr_t)pa;
+}
+
+struct hxh_page *hxh_pa_to_page(u64 pa)
+{
+	return (struct hxh_page *)(uintptr_t)pa;
+}
