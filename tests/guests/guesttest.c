@@ -549,6 +549,41 @@ static void test_interrupts(void)
 	vm_close(&vm);
 }
 
+static void test_long_mode(void)
+{
+	struct hxen_vcpu_stats st;
+	struct hxen_sregs sr;
+	struct vcpu v;
+	struct vm vm;
+	int err;
+
+	err = guest_setup(&vm, &v, "longmode");
+	check("long/setup", !err, "%s", strerror(-err));
+	if (err)
+		return;
+	expect_out(&v, "long/entered-64-bit", 0x80, 1, 'L', 0xff);
+	/* EFER as the guest reads it: LME | LMA, and no SVME. */
+	expect_out(&v, "long/efer-lme-lma", 0x81, 4, 0x500, 0x1d00);
+	err = ioctl(v.fd, HXEN_VCPU_GET_SREGS, &sr);
+	check("long/sregs", !err && (sr.efer & 0x500) == 0x500 &&
+	      !(sr.efer & 0x1000) && (sr.cs.attrib & 0x200) && (sr.cr0 >> 31) &&
+	      sr.cr3 == 0x8000, "efer %#llx cs.attrib %#x cr0 %#llx cr3 %#llx",
+	      (unsigned long long)sr.efer, sr.cs.attrib,
+	      (unsigned long long)sr.cr0, (unsigned long long)sr.cr3);
+	expect_out(&v, "long/star-low", 0x82, 4, 0x12345678, 0xffffffff);
+	expect_out(&v, "long/star-high", 0x83, 4, 0x00230010, 0xffffffff);
+	expect_out(&v, "long/unknown-msr-gp-to-guest-idt", 0x84, 1, 13, 0xff);
+	expect_out(&v, "long/continues-after-handler", 0x85, 1, 0, 0);
+	err = vcpu_run(&v);
+	check("long/hlt", !err && v.run->exit_reason == HXEN_EXIT_HLT,
+	      "run %d exit %u", err, v.run->exit_reason);
+	ioctl(v.fd, HXEN_VCPU_GET_STATS, &st);
+	check("long/msr-exits-in-kernel", st.msr_exits == 6,
+	      "msr exits %llu", (unsigned long long)st.msr_exits);
+	vcpu_close(&v);
+	vm_close(&vm);
+}
+
 static void test_busy(void)
 {
 	struct vm vm = { 0 };
@@ -579,6 +614,7 @@ int main(int argc, char **argv)
 		test_bad_state();
 		test_signal_interrupts_run();
 		test_interrupts();
+		test_long_mode();
 		test_two_vcpus();
 		test_two_vms();
 	}

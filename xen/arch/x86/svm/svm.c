@@ -30,6 +30,8 @@
 #define LEN_CPUID		2
 #define LEN_HLT			1
 #define LEN_VMMCALL		3
+#define LEN_RDMSR_WRMSR		2
+#define VECTOR_GP		13
 
 static struct svm_cpu *svm_cpus;
 static u32 svm_nr_cpus;
@@ -433,6 +435,36 @@ static int svm_exit_vmmcall(struct svm_vcpu *sv)
 	return 0;
 }
 
+static void svm_inject_gp(struct svm_vcpu *sv)
+{
+	sv->vmcb->control.event_inj = VECTOR_GP | SVM_EVT_TYPE_EXCEPTION |
+				      SVM_EVT_ERROR_VALID | SVM_EVT_VALID;
+}
+
+static int svm_exit_msr(struct svm_vcpu *sv)
+{
+	u64 *g = sv->vcpu.gprs, val;
+	u32 msr = (u32)g[HX_RCX];
+
+	sv->vcpu.stats.msr++;
+	if (sv->vmcb->control.exit_info_1) {
+		val = (g[HX_RDX] << 32) | (u32)g[HX_RAX];
+		if (svm_msr_write(sv, msr, val)) {
+			svm_inject_gp(sv);
+			return 1;
+		}
+	} else {
+		if (svm_msr_read(sv, msr, &val)) {
+			svm_inject_gp(sv);
+			return 1;
+		}
+		g[HX_RAX] = (u32)val;
+		g[HX_RDX] = val >> 32;
+	}
+	svm_skip(sv, LEN_RDMSR_WRMSR);
+	return 1;
+}
+
 static int svm_exit_shutdown(struct svm_vcpu *sv)
 {
 	/* After a shutdown intercept the VMCB is undefined (APM 15.11). */
@@ -455,6 +487,7 @@ static int (*const svm_exit_handlers[])(struct svm_vcpu *sv) = {
 	[SVM_EXIT_CPUID] = svm_exit_cpuid,
 	[SVM_EXIT_HLT] = svm_exit_hlt,
 	[SVM_EXIT_IOIO] = svm_exit_io,
+	[SVM_EXIT_MSR] = svm_exit_msr,
 	[SVM_EXIT_VMMCALL] = svm_exit_vmmcall,
 	[SVM_EXIT_SHUTDOWN] = svm_exit_shutdown,
 	[SVM_EXIT_NPF] = svm_exit_npf,
@@ -557,7 +590,7 @@ static void svm_get_state(struct hx_vcpu *vcpu, struct hx_state *st)
 	st->cr2 = s->cr2;
 	st->cr3 = s->cr3;
 	st->cr4 = s->cr4;
-	st->efer = sv->efer;
+	st->efer = s->efer & ~HX_EFER_SVME;
 }
 
 /*
@@ -588,8 +621,7 @@ static void svm_set_state(struct hx_vcpu *vcpu, const struct hx_state *st)
 	s->cr2 = st->cr2;
 	s->cr3 = st->cr3;
 	s->cr4 = st->cr4;
-	sv->efer = st->efer & ~HX_EFER_SVME;
-	s->efer = sv->efer | HX_EFER_SVME;
+	s->efer = st->efer | HX_EFER_SVME;
 	/* CPL is SS.DPL (APM vol. 2, 15.5.1). */
 	s->cpl = (s->ss.attrib >> 5) & 3;
 	/* The guest may have been dead after a shutdown; it is reset now. */

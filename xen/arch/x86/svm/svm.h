@@ -72,6 +72,10 @@ int svm_npt_init(struct svm_vm *svm);
 void svm_npt_free(struct svm_vm *svm);
 int svm_npt_map_ram(struct svm_vm *svm, u64 gpa, u64 size);
 
+/* msr.c: 0, or -1 when the guest gets #GP. */
+int svm_msr_read(struct svm_vcpu *sv, u32 msr, u64 *val);
+int svm_msr_write(struct svm_vcpu *sv, u32 msr, u64 val);
+
 /* cpuid.c */
 void svm_guest_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4]);
 

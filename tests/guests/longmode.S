@@ -1,0 +1,105 @@
+/*
+ * Guest that goes from real mode to 64-bit long mode with paging (an
+ * identity-mapped 2 MiB page), then exercises the MSRs hxen emulates and
+ * takes a #GP through its own IDT.  Exits, in order:
+ *   OUT 0x80 'L'          in long mode
+ *   OUT 0x81 EFER         LME and LMA set
+ *   OUT 0x82, 0x83        STAR written and read back (low, high)
+ *   OUT 0x84 0x0d         the #GP handler (RDMSR of an unknown MSR)
+ *   OUT 0x85              execution went on after the handler
+ *   HLT
+ */
+#define PML4		0x8000
+#define PDPT		0x9000
+#define PD		0xa000
+#define IDT		0x6000
+#define VECTOR_GP	13
+
+	.code16
+	.text
+	.globl	_start
+_start:
+	cli
+	xor	%ax, %ax
+	mov	%ax, %ds
+	mov	%ax, %ss
+	mov	$0x7000, %sp
+	movl	$(PDPT | 3), PML4	/* present, writable */
+	movl	$(PD | 3), PDPT
+	movl	$0x83, PD		/* 2 MiB page at 0: present, writable, PS */
+	lgdtl	gdt_desc
+	mov	%cr4, %eax
+	or	$0x20, %eax		/* PAE */
+	mov	%eax, %cr4
+	mov	$PML4, %eax
+	mov	%eax, %cr3
+	mov	$0xc0000080, %ecx	/* EFER.LME, through hxen's WRMSR */
+	rdmsr
+	or	$0x100, %eax
+	wrmsr
+	mov	%cr0, %eax
+	or	$0x80000001, %eax	/* PG | PE */
+	mov	%eax, %cr0
+	ljmpl	$0x08, $long_mode
+
+	.code64
+long_mode:
+	mov	$0x10, %ax
+	mov	%ax, %ds
+	mov	%ax, %es
+	mov	%ax, %ss
+	mov	$0x7000, %rsp
+	/* An IDT with one gate: #GP -> gp_handler. */
+	lea	gp_handler(%rip), %rax
+	mov	$(IDT + VECTOR_GP * 16), %rdi
+	mov	%ax, (%rdi)
+	movw	$0x08, 2(%rdi)
+	movw	$0x8e00, 4(%rdi)	/* present, DPL 0, 64-bit interrupt gate */
+	shr	$16, %rax
+	mov	%ax, 6(%rdi)
+	movl	$0, 8(%rdi)
+	movl	$0, 12(%rdi)
+	lidt	idt_desc
+
+	mov	$'L', %al
+	out	%al, $0x80
+	mov	$0xc0000080, %ecx
+	rdmsr
+	out	%eax, $0x81
+	mov	$0xc0000081, %ecx	/* STAR */
+	mov	$0x12345678, %eax
+	mov	$0x00230010, %edx
+	wrmsr
+	xor	%eax, %eax
+	xor	%edx, %edx
+	rdmsr
+	out	%eax, $0x82
+	mov	%edx, %eax
+	out	%eax, $0x83
+	mov	$0x12345, %ecx		/* no such MSR: #GP */
+	rdmsr
+	out	%al, $0x85
+	hlt
+	jmp	.
+
+gp_handler:
+	push	%rax
+	mov	$VECTOR_GP, %al
+	out	%al, $0x84
+	pop	%rax
+	add	$8, %rsp		/* the error code */
+	addq	$2, (%rsp)		/* past the 2-byte RDMSR */
+	iretq
+
+	.p2align 3
+gdt:
+	.quad	0
+	.quad	0x00209a0000000000	/* 64-bit code: present, L */
+	.quad	0x0000920000000000	/* data: present, writable */
+gdt_end:
+gdt_desc:
+	.word	gdt_end - gdt - 1
+	.long	gdt
+idt_desc:
+	.word	(VECTOR_GP + 1) * 16 - 1
+	.quad	IDT
