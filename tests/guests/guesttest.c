@@ -584,6 +584,41 @@ static void test_long_mode(void)
 	vm_close(&vm);
 }
 
+static long module_pages(void)
+{
+	FILE *f = fopen("/sys/module/hxen/parameters/pages", "r");
+	long n = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+/* VMs with a vCPU that ran, created and destroyed: nothing may stay. */
+static void test_run_cycles(int n)
+{
+	long base = module_pages();
+	int i, bad = 0;
+
+	for (i = 0; i < n && !bad; i++) {
+		struct vcpu v;
+		struct vm vm;
+
+		if (guest_setup(&vm, &v, "realmode_io") || vcpu_run(&v) ||
+		    v.run->exit_reason != HXEN_EXIT_IO)
+			bad = 1;
+		vcpu_close(&v);
+		vm_close(&vm);
+		if (!bad && module_pages() != base)
+			bad = 2;
+	}
+	check("cycles/run-destroy-200", !bad, "cycle %d: %s", i,
+	      bad == 2 ? "pages not returned" : "setup or run failed");
+}
+
 static void test_busy(void)
 {
 	struct vm vm = { 0 };
@@ -615,6 +650,7 @@ int main(int argc, char **argv)
 		test_signal_interrupts_run();
 		test_interrupts();
 		test_long_mode();
+		test_run_cycles(200);
 		test_two_vcpus();
 		test_two_vms();
 	}
