@@ -6,6 +6,7 @@
  *
  *   guesttest DIR all     every test below; the guests are DIR/NAME.bin
  *   guesttest DIR busy    creating a VM must fail with EBUSY
+ *   guesttest DIR spin    run a spinning guest forever (for kill tests)
  *   guesttest DIR free    creating a VM and running a guest must work
  *                         (checks named guest/kvm-idle/...)
  */
@@ -640,6 +641,15 @@ int main(int argc, char **argv)
 	guest_dir = argv[1];
 	if (!strcmp(argv[2], "busy")) {
 		test_busy();
+	} else if (!strcmp(argv[2], "spin")) {
+		struct vcpu v;
+		struct vm vm;
+
+		if (guest_setup(&vm, &v, "realmode_spin"))
+			return 1;
+		printf("running\n");
+		for (;;)
+			vcpu_run(&v);
 	} else if (!strcmp(argv[2], "free")) {
 		prefix = "kvm-idle/";
 		test_realmode_io();

@@ -326,6 +326,24 @@ else
 	fail vm/sigkill-host-memory "MemFree $free0 kB before, $free_held kB holding 64 MiB, $free1 kB after the kill"
 fi
 
+# SIGKILL while the vCPU is inside HXEN_VCPU_RUN, running guest code.
+pages0=$(param pages)
+guesttest /lib/hxt/guests spin >/tmp/spin 2>&1 &
+spinner=$!
+i=0
+while ! grep -q running /tmp/spin && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 1
+vms_running=$(param vms)
+kill -9 $spinner
+wait $spinner 2>/dev/null
+i=0
+while [ "$(param vms)" != 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+if [ "$vms_running" = 1 ] && [ "$(param vms)" = 0 ] && [ "$(param pages)" = "$pages0" ]; then
+	pass vm/sigkill-in-guest-run
+else
+	fail vm/sigkill-in-guest-run "vms while running $vms_running, after $(param vms); pages $(param pages), before $pages0"
+fi
+
 # --- unload, reload ------------------------------------------------------
 if rmmod hxen >"$OUT" 2>&1; then
 	if [ -e /dev/hxen ]; then
