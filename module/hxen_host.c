@@ -15,6 +15,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <asm/debugreg.h>
 #include <asm/fpu/api.h>
 #include <asm/io.h>
 #include <asm/msr.h>
@@ -60,7 +61,8 @@ u32 hxh_guest_enter(void)
 {
 	/*
 	 * kernel_fpu_begin() saves the task's FPU state and keeps this CPU
-	 * (preemption off), so a guest cannot see or change host FPU state.
+	 * (preemption off); the core then loads the guest's own state, so
+	 * neither sees the other's.
 	 */
 	kernel_fpu_begin();
 	local_irq_disable();
@@ -76,6 +78,12 @@ u32 hxh_guest_enter(void)
 
 void hxh_guest_exit(void)
 {
+	/*
+	 * #VMEXIT left DR7 with every breakpoint off (and DR0-DR3 may hold
+	 * the guest's): put back the host's, e.g. a debugger's watchpoints.
+	 */
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
 	local_irq_enable();
 	kernel_fpu_end();
 }

@@ -111,6 +111,12 @@ static void hxen_vcpu_report_exit(struct hxen_vcpu *v)
 		run->io.direction = e->io.in ? HXEN_IO_IN : HXEN_IO_OUT;
 		run->io.count = e->io.count;
 		break;
+	case HX_EXIT_MMIO:
+		run->mmio.gpa = e->mmio.gpa;
+		run->mmio.len = e->mmio.len;
+		run->mmio.is_write = e->mmio.is_write;
+		memcpy(run->mmio.data, e->mmio.data, sizeof(run->mmio.data));
+		break;
 	case HX_EXIT_HYPERCALL:
 		run->hypercall.nr = e->hypercall.nr;
 		memcpy(run->hypercall.args, e->hypercall.args,
@@ -131,8 +137,12 @@ static void hxen_vcpu_report_exit(struct hxen_vcpu *v)
 
 static long hxen_vcpu_run(struct hxen_vcpu *v)
 {
+	struct hx_exit *e = &v->core->exit;
 	long err;
 
+	/* The device model's answer to an MMIO read is in the run page. */
+	if (e->reason == HX_EXIT_MMIO && !e->mmio.is_write)
+		memcpy(e->mmio.data, v->run->mmio.data, sizeof(e->mmio.data));
 	err = hx_vcpu_run(v->core);
 	hxen_vcpu_report_exit(v);
 	return err;
@@ -254,6 +264,32 @@ static int sregs_to_state(struct hx_state *st, const struct hxen_sregs *r)
 	return 0;
 }
 
+static void debugregs_from_state(struct hxen_debugregs *r,
+				 const struct hx_state *st)
+{
+	memset(r, 0, sizeof(*r));
+	memcpy(r->db, st->db, sizeof(r->db));
+	r->dr6 = st->dr6;
+	r->dr7 = st->dr7;
+}
+
+/* VMRUN refuses DR6/DR7 with any of bits 63:32 set. */
+static int debugregs_to_state(struct hx_state *st,
+			      const struct hxen_debugregs *r)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(r->reserved); i++)
+		if (r->reserved[i])
+			return -EINVAL;
+	if ((r->dr6 | r->dr7) >> 32)
+		return -EINVAL;
+	memcpy(st->db, r->db, sizeof(st->db));
+	st->dr6 = r->dr6;
+	st->dr7 = r->dr7;
+	return 0;
+}
+
 static long hxen_vcpu_regs(struct hxen_vcpu *v, unsigned int cmd,
 			   void __user *argp)
 {
@@ -261,11 +297,20 @@ static long hxen_vcpu_regs(struct hxen_vcpu *v, unsigned int cmd,
 	union {
 		struct hxen_regs regs;
 		struct hxen_sregs sregs;
+		struct hxen_debugregs dregs;
 	} u;
 	int err = 0;
 
 	hx_vcpu_get_state(v->core, &st);
 	switch (cmd) {
+	case HXEN_VCPU_GET_DEBUGREGS:
+		debugregs_from_state(&u.dregs, &st);
+		return copy_to_user(argp, &u.dregs, sizeof(u.dregs)) ? -EFAULT : 0;
+	case HXEN_VCPU_SET_DEBUGREGS:
+		if (copy_from_user(&u.dregs, argp, sizeof(u.dregs)))
+			return -EFAULT;
+		err = debugregs_to_state(&st, &u.dregs);
+		break;
 	case HXEN_VCPU_GET_REGS:
 		regs_from_state(&u.regs, &st);
 		return copy_to_user(argp, &u.regs, sizeof(u.regs)) ? -EFAULT : 0;
@@ -288,6 +333,84 @@ static long hxen_vcpu_regs(struct hxen_vcpu *v, unsigned int cmd,
 	return err;
 }
 
+/* HXEN_VCPU_GET_MSRS / _SET_MSRS: returns the number of entries done. */
+static long hxen_vcpu_msrs(struct hxen_vcpu *v, unsigned int cmd,
+			   void __user *argp)
+{
+	struct hxen_msrs __user *um = argp;
+	struct hxen_msr_entry *ent;
+	struct hxen_msrs hdr;
+	size_t bytes;
+	long done = 0;
+	u32 i;
+
+	if (copy_from_user(&hdr, um, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.pad || hdr.nmsrs > HXEN_MAX_MSRS)
+		return -EINVAL;
+	bytes = array_size(hdr.nmsrs, sizeof(*ent));
+	ent = memdup_user(um->entries, bytes);
+	if (IS_ERR(ent))
+		return PTR_ERR(ent);
+	for (i = 0; i < hdr.nmsrs; i++) {
+		if (ent[i].reserved) {
+			done = done ? done : -EINVAL;
+			break;
+		}
+		if (cmd == HXEN_VCPU_GET_MSRS) {
+			u64 val;
+
+			if (hx_vcpu_get_msr(v->core, ent[i].index, &val))
+				break;
+			ent[i].data = val;
+		} else if (hx_vcpu_set_msr(v->core, ent[i].index,
+					   ent[i].data)) {
+			break;
+		}
+		done++;
+	}
+	if (cmd == HXEN_VCPU_GET_MSRS && done > 0 &&
+	    copy_to_user(um->entries, ent, done * sizeof(*ent)))
+		done = -EFAULT;
+	kfree(ent);
+	return done;
+}
+
+static long hxen_vcpu_xsave(struct hxen_vcpu *v, unsigned int cmd,
+			    void __user *argp)
+{
+	struct hxen_xsave *x;
+	long err = 0;
+	size_t i;
+
+	/* 4 KiB and more: not on the stack. */
+	x = kzalloc(sizeof(*x), GFP_KERNEL);
+	if (!x)
+		return -ENOMEM;
+	if (cmd == HXEN_VCPU_GET_XSAVE) {
+		hx_fpu_get(&v->core->fpu, x->region, &x->xcr0);
+		x->supported_xcr0 = hx_fpu_guest_mask();
+		x->size = hx_fpu_area_size();
+		if (copy_to_user(argp, x, sizeof(*x)))
+			err = -EFAULT;
+		goto out;
+	}
+	if (copy_from_user(x, argp, sizeof(*x))) {
+		err = -EFAULT;
+		goto out;
+	}
+	for (i = 0; i < ARRAY_SIZE(x->reserved); i++)
+		if (x->reserved[i])
+			err = -EINVAL;
+	if (!err && x->pad)
+		err = -EINVAL;
+	if (!err)
+		err = hx_fpu_set(&v->core->fpu, x->region, x->xcr0);
+out:
+	kfree(x);
+	return err;
+}
+
 static long hxen_vcpu_get_stats(struct hxen_vcpu *v, void __user *argp)
 {
 	const struct hx_vcpu_stats *s = &v->core->stats;
@@ -304,6 +427,7 @@ static long hxen_vcpu_get_stats(struct hxen_vcpu *v, void __user *argp)
 	out.npf_exits = s->npf;
 	out.hypercalls = s->hypercalls;
 	out.user_exits = s->user;
+	out.irq_window_exits = s->irq_windows;
 	return copy_to_user(argp, &out, sizeof(out)) ? -EFAULT : 0;
 }
 
@@ -330,6 +454,12 @@ static long hxen_vcpu_ioctl(struct file *file, unsigned int cmd,
 	case HXEN_VCPU_SET_REGS:
 	case HXEN_VCPU_GET_SREGS:
 	case HXEN_VCPU_SET_SREGS:
+	case HXEN_VCPU_GET_DEBUGREGS:
+	case HXEN_VCPU_SET_DEBUGREGS:
+	case HXEN_VCPU_GET_MSRS:
+	case HXEN_VCPU_SET_MSRS:
+	case HXEN_VCPU_GET_XSAVE:
+	case HXEN_VCPU_SET_XSAVE:
 	case HXEN_VCPU_GET_STATS:
 		break;
 	default:
@@ -342,6 +472,10 @@ static long hxen_vcpu_ioctl(struct file *file, unsigned int cmd,
 		ret = hxen_vcpu_run(v);
 	else if (cmd == HXEN_VCPU_GET_STATS)
 		ret = hxen_vcpu_get_stats(v, argp);
+	else if (cmd == HXEN_VCPU_GET_MSRS || cmd == HXEN_VCPU_SET_MSRS)
+		ret = hxen_vcpu_msrs(v, cmd, argp);
+	else if (cmd == HXEN_VCPU_GET_XSAVE || cmd == HXEN_VCPU_SET_XSAVE)
+		ret = hxen_vcpu_xsave(v, cmd, argp);
 	else
 		ret = hxen_vcpu_regs(v, cmd, argp);
 	mutex_unlock(&v->lock);

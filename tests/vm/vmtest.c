@@ -210,6 +210,82 @@ static void expect_errno(const char *name, int ret, int want)
 	      strerror(want));
 }
 
+/* Every vCPU ioctl with arguments it must refuse. */
+static void test_invalid_vcpu(int vm)
+{
+	static const unsigned long with_arg[] = {
+		HXEN_VCPU_GET_REGS, HXEN_VCPU_SET_REGS, HXEN_VCPU_GET_SREGS,
+		HXEN_VCPU_SET_SREGS, HXEN_VCPU_GET_STATS, HXEN_VCPU_INJECT,
+		HXEN_VCPU_GET_DEBUGREGS, HXEN_VCPU_SET_DEBUGREGS,
+		HXEN_VCPU_GET_MSRS, HXEN_VCPU_SET_MSRS, HXEN_VCPU_GET_XSAVE,
+		HXEN_VCPU_SET_XSAVE,
+	};
+	struct {
+		struct hxen_msrs h;
+		struct hxen_msr_entry e[1];
+	} m;
+	struct hxen_debugregs d;
+	struct hxen_xsave *x = calloc(1, sizeof(*x));
+	char name[64];
+	size_t i;
+	int cpu;
+
+	cpu = ioctl(vm, HXEN_VM_CREATE_VCPU, 0);
+	check("invalid-vcpu-create", cpu >= 0 && x, "%s", strerror(errno));
+	if (cpu < 0 || !x) {
+		free(x);
+		return;
+	}
+	for (i = 0; i < sizeof(with_arg) / sizeof(with_arg[0]); i++) {
+		snprintf(name, sizeof(name), "vcpu-ioctl-%#lx-efault",
+			 with_arg[i] & 0xff);
+		expect_errno(name, ioctl(cpu, with_arg[i], (void *)8), EFAULT);
+	}
+	expect_errno("vcpu-run-nonzero-arg", ioctl(cpu, HXEN_VCPU_RUN, 1), EINVAL);
+	expect_errno("vcpu-unknown-ioctl", ioctl(cpu, _IO(HXEN_IOCTL_TYPE, 0x7f)),
+		     ENOTTY);
+
+	memset(&m, 0, sizeof(m));
+	m.h.nmsrs = HXEN_MAX_MSRS + 1;
+	expect_errno("msrs-too-many", ioctl(cpu, HXEN_VCPU_GET_MSRS, &m), EINVAL);
+	m.h.nmsrs = 0xffffffff;
+	expect_errno("msrs-huge-count", ioctl(cpu, HXEN_VCPU_SET_MSRS, &m), EINVAL);
+	m.h.nmsrs = 1;
+	m.h.pad = 1;
+	expect_errno("msrs-pad", ioctl(cpu, HXEN_VCPU_GET_MSRS, &m), EINVAL);
+	m.h.pad = 0;
+	m.e[0].index = 0x12345;
+	check("msrs-unknown-none-done", ioctl(cpu, HXEN_VCPU_GET_MSRS, &m) == 0,
+	      "an unknown MSR was read");
+	m.e[0].index = 0x277;		/* PAT: memory type 2 is reserved */
+	m.e[0].data = 0x0202020202020202ULL;
+	check("msrs-bad-pat-refused", ioctl(cpu, HXEN_VCPU_SET_MSRS, &m) == 0,
+	      "an invalid PAT was taken");
+
+	memset(&d, 0, sizeof(d));
+	d.dr6 = 1ULL << 40;
+	expect_errno("debugregs-dr6-high", ioctl(cpu, HXEN_VCPU_SET_DEBUGREGS, &d),
+		     EINVAL);
+	d.dr6 = 0;
+	d.reserved[9] = 1;
+	expect_errno("debugregs-reserved", ioctl(cpu, HXEN_VCPU_SET_DEBUGREGS, &d),
+		     EINVAL);
+
+	check("xsave-get", ioctl(cpu, HXEN_VCPU_GET_XSAVE, x) == 0 &&
+	      x->xcr0 == 1 && x->region[24] == 0x80 && x->region[25] == 0x1f,
+	      "%s, xcr0 %#llx", strerror(errno), (unsigned long long)x->xcr0);
+	x->pad = 1;
+	expect_errno("xsave-pad", ioctl(cpu, HXEN_VCPU_SET_XSAVE, x), EINVAL);
+	x->pad = 0;
+	x->xcr0 = 1ULL << 62;
+	expect_errno("xsave-bad-xcr0", ioctl(cpu, HXEN_VCPU_SET_XSAVE, x), EINVAL);
+	x->xcr0 = 1;
+	memset(x->region + 512, 0xff, 64);
+	expect_errno("xsave-bad-header", ioctl(cpu, HXEN_VCPU_SET_XSAVE, x), EINVAL);
+	close(cpu);
+	free(x);
+}
+
 static void test_invalid(void)
 {
 	long base = module_pages();
@@ -268,6 +344,7 @@ static void test_invalid(void)
 	check("other-process-eio", WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	      "child could use the VM fd");
 
+	test_invalid_vcpu(vm);
 	close(vm);
 	close(dev);
 	check("invalid-pages-returned", module_pages() == base,

@@ -5,11 +5,13 @@
 #include <hxen/arch.h>
 #include <hxen/caps.h>
 #include <hxen/errno.h>
+#include <hxen/fpu.h>
 
 const struct hx_arch_ops *hx_arch;
 
 int hx_arch_init(const struct hx_caps *caps)
 {
+	hx_fpu_setup();
 	hx_arch = svm_probe(caps);
 	return hx_arch ? 0 : -HX_ENODEV;
 }

@@ -203,3 +203,46 @@ struct hxh_page *hx_ram_large(const struct hx_guest_ram *ram, u64 gpa)
 		return NULL;
 	return r->chunks[(gpa >> HX_CHUNK_SHIFT) - r->first_chunk].large;
 }
+
+/*
+ * Check that [@gpa, @gpa + @len) is all RAM, then copy it page by page
+ * between guest RAM and @buf (@to_guest says which way).
+ */
+static int ram_copy(const struct hx_guest_ram *ram, u64 gpa, u8 *buf,
+		    u32 len, bool to_guest)
+{
+	u64 a, end;
+	u32 done, n;
+	u8 *va;
+
+	if (gpa >= HX_GPA_MAX || len > HX_GPA_MAX - gpa)
+		return -HX_EFAULT;
+	end = gpa + len;
+	for (a = gpa & ~(HX_PAGE_SIZE - 1); a < end; a += HX_PAGE_SIZE)
+		if (!hx_ram_page(ram, a))
+			return -HX_EFAULT;
+	for (done = 0; done < len; done += n) {
+		a = gpa + done;
+		n = (u32)(HX_PAGE_SIZE - (a & (HX_PAGE_SIZE - 1)));
+		if (n > len - done)
+			n = len - done;
+		va = (u8 *)hxh_page_to_va(hx_ram_page(ram, a)) +
+		     (a & (HX_PAGE_SIZE - 1));
+		if (to_guest)
+			__builtin_memcpy(va, buf + done, n);
+		else
+			__builtin_memcpy(buf + done, va, n);
+	}
+	return 0;
+}
+
+int hx_ram_read(const struct hx_guest_ram *ram, u64 gpa, void *buf, u32 len)
+{
+	return ram_copy(ram, gpa, buf, len, false);
+}
+
+int hx_ram_write(const struct hx_guest_ram *ram, u64 gpa, const void *buf,
+		 u32 len)
+{
+	return ram_copy(ram, gpa, (u8 *)buf, len, true);
+}

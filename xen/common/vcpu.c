@@ -3,6 +3,7 @@
  * vCPU lifetime and the run loop shared by every backend.
  */
 #include <hxen/arch.h>
+#include <hxen/emulate.h>
 #include <hxen/errno.h>
 #include <hxen/host.h>
 #include <hxen/vcpu.h>
@@ -14,6 +15,10 @@ struct hx_vcpu *hx_vcpu_create(struct hx_vm *vm, u32 id)
 
 	if (!vcpu)
 		return NULL;
+	if (hx_fpu_init(&vcpu->fpu)) {
+		hx_arch->vcpu_free(vcpu);
+		return NULL;
+	}
 	vcpu->vm = vm;
 	vcpu->id = id;
 	vcpu->running_cpu = HX_NOT_RUNNING;
@@ -22,8 +27,10 @@ struct hx_vcpu *hx_vcpu_create(struct hx_vm *vm, u32 id)
 
 void hx_vcpu_destroy(struct hx_vcpu *vcpu)
 {
-	if (vcpu)
-		hx_arch->vcpu_free(vcpu);
+	if (!vcpu)
+		return;
+	hx_fpu_free(&vcpu->fpu);
+	hx_arch->vcpu_free(vcpu);
 }
 
 void hx_vcpu_set_io_buffer(struct hx_vcpu *vcpu, u8 *data, u32 size)
@@ -32,32 +39,17 @@ void hx_vcpu_set_io_buffer(struct hx_vcpu *vcpu, u8 *data, u32 size)
 	vcpu->io_data_size = size;
 }
 
-/* An IN went to the host last time: put its data into rax now. */
-static void complete_io_in(struct hx_vcpu *vcpu)
-{
-	u64 val = 0, mask;
-	u32 i;
-
-	for (i = 0; i < vcpu->exit.io.size; i++)
-		val |= (u64)vcpu->io_data[i] << (8 * i);
-	/* 8- and 16-bit INs keep the rest of rax; 32-bit ones zero it. */
-	if (vcpu->exit.io.size == 4) {
-		vcpu->gprs[HX_RAX] = val;
-	} else {
-		mask = (1ULL << (8 * vcpu->exit.io.size)) - 1;
-		vcpu->gprs[HX_RAX] = (vcpu->gprs[HX_RAX] & ~mask) | val;
-	}
-	vcpu->io_in_pending = false;
-}
-
 int hx_vcpu_run(struct hx_vcpu *vcpu)
 {
 	int ret;
 
 	if (vcpu->dead)
 		return -HX_EIO;
-	if (vcpu->io_in_pending)
-		complete_io_in(vcpu);
+	/* Finish what the host answered; it may need the host again. */
+	if (hx_emulate_complete(vcpu) == HX_EMUL_EXIT) {
+		vcpu->stats.user++;
+		return 0;
+	}
 
 	vcpu->exit.reason = HX_EXIT_NONE;
 	for (;;) {
@@ -103,4 +95,14 @@ void hx_vcpu_get_state(struct hx_vcpu *vcpu, struct hx_state *st)
 void hx_vcpu_set_state(struct hx_vcpu *vcpu, const struct hx_state *st)
 {
 	hx_arch->set_state(vcpu, st);
+}
+
+int hx_vcpu_get_msr(struct hx_vcpu *vcpu, u32 msr, u64 *val)
+{
+	return hx_arch->get_msr(vcpu, msr, val);
+}
+
+int hx_vcpu_set_msr(struct hx_vcpu *vcpu, u32 msr, u64 val)
+{
+	return hx_arch->set_msr(vcpu, msr, val);
 }

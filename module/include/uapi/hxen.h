@@ -15,7 +15,7 @@
 #include <linux/ioctl.h>
 
 #define HXEN_ABI_MAJOR		1
-#define HXEN_ABI_MINOR		0
+#define HXEN_ABI_MINOR		1
 
 /* ioctl type code, unused in Documentation/userspace-api/ioctl */
 #define HXEN_IOCTL_TYPE		0xE8
@@ -129,6 +129,56 @@ struct hxen_sregs {
 	__u64 reserved[8];
 };
 
+/*
+ * Debug registers (HXEN_VCPU_GET_DEBUGREGS / _SET_DEBUGREGS): DR0-DR3,
+ * DR6 and DR7 as the guest sees them.  Bits 63:32 of dr6 and dr7 must be
+ * zero.
+ */
+struct hxen_debugregs {
+	__u64 db[4];
+	__u64 dr6;
+	__u64 dr7;
+	__u64 reserved[10];
+};
+
+/*
+ * MSRs (HXEN_VCPU_GET_MSRS / _SET_MSRS): nmsrs entries follow the header.
+ * The ioctl returns how many entries it handled, in order; it stops at
+ * the first MSR hxen does not emulate or a value the guest's WRMSR would
+ * refuse.  At most HXEN_MAX_MSRS entries per call.
+ */
+struct hxen_msr_entry {
+	__u32 index;
+	__u32 reserved;
+	__u64 data;
+};
+
+struct hxen_msrs {
+	__u32 nmsrs;
+	__u32 pad;
+	struct hxen_msr_entry entries[];
+};
+
+#define HXEN_MAX_MSRS		256
+
+/*
+ * x87/SSE/AVX state (HXEN_VCPU_GET_XSAVE / _SET_XSAVE): region is in the
+ * standard (non-compacted) XSAVE layout, or the FXSAVE layout in its
+ * first 512 bytes on CPUs without XSAVE; xcr0 is the guest's XCR0.  On
+ * output, supported_xcr0 says which components guests may enable and
+ * size how many bytes of region are used; both are ignored on input.
+ */
+#define HXEN_XSAVE_REGION_SIZE	4096
+
+struct hxen_xsave {
+	__u64 xcr0;
+	__u64 supported_xcr0;
+	__u32 size;
+	__u32 pad;
+	__u64 reserved[5];
+	__u8 region[HXEN_XSAVE_REGION_SIZE];
+};
+
 /* struct hxen_run.exit_reason */
 #define HXEN_EXIT_NONE		0
 #define HXEN_EXIT_IO		1	/* port I/O for the device model */
@@ -151,7 +201,12 @@ struct hxen_sregs {
  * The run page, mmap(vcpu_fd, offset 0, 4096): why HXEN_VCPU_RUN returned.
  * For HXEN_EXIT_IO the data of count * size bytes is at
  * HXEN_RUN_DATA_OFFSET; for an IN the device model writes it there and
- * the next HXEN_VCPU_RUN gives it to the guest.
+ * the next HXEN_VCPU_RUN gives it to the guest.  count is above 1 for
+ * string I/O (INS/OUTS), whose data goes to or comes from guest memory.
+ * For HXEN_EXIT_MMIO, len (1, 2, 4 or 8) bytes at gpa: a write carries
+ * its data in mmio.data; for a read the device model puts the value
+ * there (little-endian) and the next HXEN_VCPU_RUN completes the guest's
+ * instruction with it.
  */
 struct hxen_run {
 	__u32 exit_reason;
@@ -201,7 +256,8 @@ struct hxen_vcpu_stats {
 	__u64 npf_exits;
 	__u64 hypercalls;
 	__u64 user_exits;	/* returns to user space */
-	__u64 reserved[6];
+	__u64 irq_window_exits;	/* the guest became interruptible */
+	__u64 reserved[5];
 };
 
 /* HXEN_VCPU_INJECT: an external interrupt or an NMI for the guest. */
@@ -236,5 +292,12 @@ struct hxen_inject {
 #define HXEN_VCPU_GET_STATS	_IOR(HXEN_IOCTL_TYPE, 0x25, struct hxen_vcpu_stats)
 /* May be called from any thread of the VM's process, also while it runs. */
 #define HXEN_VCPU_INJECT	_IOW(HXEN_IOCTL_TYPE, 0x26, struct hxen_inject)
+#define HXEN_VCPU_GET_DEBUGREGS	_IOR(HXEN_IOCTL_TYPE, 0x27, struct hxen_debugregs)
+#define HXEN_VCPU_SET_DEBUGREGS	_IOW(HXEN_IOCTL_TYPE, 0x28, struct hxen_debugregs)
+/* Return the number of entries handled. */
+#define HXEN_VCPU_GET_MSRS	_IOWR(HXEN_IOCTL_TYPE, 0x29, struct hxen_msrs)
+#define HXEN_VCPU_SET_MSRS	_IOW(HXEN_IOCTL_TYPE, 0x2a, struct hxen_msrs)
+#define HXEN_VCPU_GET_XSAVE	_IOR(HXEN_IOCTL_TYPE, 0x2b, struct hxen_xsave)
+#define HXEN_VCPU_SET_XSAVE	_IOW(HXEN_IOCTL_TYPE, 0x2c, struct hxen_xsave)
 
 #endif /* _UAPI_HXEN_H */

@@ -19,28 +19,36 @@ void fake_reset(int nr_cpus)
 	current_cpu = 0;
 }
 
-static void set_leaf_on(struct fake_cpu *c, u32 leaf, const u32 regs[4])
+static void set_leaf_on(struct fake_cpu *c, u32 leaf, u32 subleaf,
+			const u32 regs[4])
 {
 	int i;
 
 	for (i = 0; i < c->nr_leaves; i++)
-		if (c->leaves[i].leaf == leaf)
+		if (c->leaves[i].leaf == leaf && c->leaves[i].subleaf == subleaf)
 			break;
 	if (i == FAKE_MAX_LEAVES)
 		return;
 	if (i == c->nr_leaves)
 		c->nr_leaves++;
 	c->leaves[i].leaf = leaf;
+	c->leaves[i].subleaf = subleaf;
 	memcpy(c->leaves[i].regs, regs, sizeof(c->leaves[i].regs));
 }
 
-void fake_set_leaf(u32 leaf, u32 eax, u32 ebx, u32 ecx, u32 edx)
+void fake_set_subleaf(u32 leaf, u32 subleaf, u32 eax, u32 ebx, u32 ecx,
+		      u32 edx)
 {
 	const u32 regs[4] = { eax, ebx, ecx, edx };
 	int cpu;
 
 	for (cpu = 0; cpu < fake_nr_cpus; cpu++)
-		set_leaf_on(&fake_cpus[cpu], leaf, regs);
+		set_leaf_on(&fake_cpus[cpu], leaf, subleaf, regs);
+}
+
+void fake_set_leaf(u32 leaf, u32 eax, u32 ebx, u32 ecx, u32 edx)
+{
+	fake_set_subleaf(leaf, 0, eax, ebx, ecx, edx);
 }
 
 void fake_set_msr_on(int cpu, u32 index, u64 value)
@@ -81,10 +89,9 @@ void hxh_cpuid(u32 leaf, u32 subleaf, u32 regs[4])
 	struct fake_cpu *c = &fake_cpus[current_cpu];
 	int i;
 
-	(void)subleaf;
 	memset(regs, 0, 4 * sizeof(*regs));
 	for (i = 0; i < c->nr_leaves; i++)
-		if (c->leaves[i].leaf == leaf)
+		if (c->leaves[i].leaf == leaf && c->leaves[i].subleaf == subleaf)
 			memcpy(regs, c->leaves[i].regs, 4 * sizeof(*regs));
 }
 

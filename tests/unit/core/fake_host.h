@@ -10,11 +10,12 @@
 #include "fake_types.h"
 
 #define FAKE_MAX_CPUS	8
-#define FAKE_MAX_LEAVES	16
+#define FAKE_MAX_LEAVES	32
 #define FAKE_MAX_MSRS	16
 
 struct fake_leaf {
 	u32 leaf;
+	u32 subleaf;
 	u32 regs[4];
 };
 
@@ -37,6 +38,8 @@ extern int fake_nr_cpus;
 void fake_reset(int nr_cpus);
 /* Set on every CPU. */
 void fake_set_leaf(u32 leaf, u32 eax, u32 ebx, u32 ecx, u32 edx);
+void fake_set_subleaf(u32 leaf, u32 subleaf, u32 eax, u32 ebx, u32 ecx,
+		      u32 edx);
 void fake_set_msr(u32 index, u64 value);
 /* Set on one CPU. */
 void fake_set_msr_on(int cpu, u32 index, u64 value);

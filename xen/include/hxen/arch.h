@@ -33,6 +33,9 @@ struct hx_arch_ops {
 	int (*vcpu_enter)(struct hx_vcpu *vcpu);
 	void (*get_state)(struct hx_vcpu *vcpu, struct hx_state *st);
 	void (*set_state)(struct hx_vcpu *vcpu, const struct hx_state *st);
+	/* MSR access by the host: 0 or -HX_EINVAL. */
+	int (*get_msr)(struct hx_vcpu *vcpu, u32 msr, u64 *val);
+	int (*set_msr)(struct hx_vcpu *vcpu, u32 msr, u64 val);
 	/* No VM is left: turn the extensions off on every CPU. */
 	void (*all_vms_gone)(void);
 	/* The calling CPU goes offline or the host reboots. */

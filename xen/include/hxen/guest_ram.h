@@ -71,4 +71,13 @@ struct hxh_page *hx_ram_page(const struct hx_guest_ram *ram, u64 gpa);
  */
 struct hxh_page *hx_ram_large(const struct hx_guest_ram *ram, u64 gpa);
 
+/*
+ * Copy @len bytes to or from guest-physical memory at @gpa, across pages
+ * as needed.  Return: 0, or -HX_EFAULT (nothing copied) if any byte is
+ * in a hole or past the guest-physical address space.
+ */
+int hx_ram_read(const struct hx_guest_ram *ram, u64 gpa, void *buf, u32 len);
+int hx_ram_write(const struct hx_guest_ram *ram, u64 gpa, const void *buf,
+		 u32 len);
+
 #endif /* HXEN_GUEST_RAM_H */

@@ -37,8 +37,9 @@ void hxh_on_each_cpu(void (*fn)(void *arg), void *arg);
 /*
  * Entering a guest: hxh_guest_enter() pins the caller to its CPU, saves
  * the host's FPU state and disables interrupts, and returns the CPU;
- * hxh_guest_exit() undoes it in reverse order, letting the host take the
- * interrupts that arrived while the guest ran.
+ * hxh_guest_exit() restores the host's debug registers (the world switch
+ * disables DR7), then undoes the rest in reverse order, letting the host
+ * take the interrupts that arrived while the guest ran.
  */
 u32 hxh_guest_enter(void);
 void hxh_guest_exit(void);

@@ -8,6 +8,7 @@
 #ifndef HXEN_VCPU_H
 #define HXEN_VCPU_H
 
+#include <hxen/fpu.h>
 #include <hxen/types.h>
 
 struct hx_vm;
@@ -39,6 +40,7 @@ struct hx_state {
 	struct hx_seg cs, ds, es, fs, gs, ss, tr, ldt;
 	struct hx_dtable gdt, idt;
 	u64 cr0, cr2, cr3, cr4, efer;
+	u64 db[4], dr6, dr7;
 };
 
 /* struct hx_exit.reason: the same numbers as HXEN_EXIT_* of the ABI. */
@@ -67,6 +69,17 @@ struct hx_exit {
 			bool in;
 			u32 count;
 		} io;
+		/*
+		 * @data: little-endian: the value written, or for a read
+		 * where the host puts the value before the next run
+		 * @len: 1, 2, 4 or 8 bytes
+		 */
+		struct {
+			u64 gpa;
+			u8 data[8];
+			u32 len;
+			bool is_write;
+		} mmio;
 		struct {
 			u64 nr;
 			u64 args[6];
@@ -77,6 +90,47 @@ struct hx_exit {
 		} internal;
 		u64 hw_exit_code;
 	};
+};
+
+/* struct hx_emul_pending.kind */
+enum hx_pending_kind {
+	HX_PENDING_NONE,
+	HX_PENDING_LOAD,	/* MMIO read data -> register */
+	HX_PENDING_TO_RAM,	/* MMIO read data -> guest RAM (MOVS) */
+	HX_PENDING_TO_MMIO,	/* MMIO read data -> MMIO write exit (MOVS) */
+	HX_PENDING_INS,		/* I/O buffer -> guest RAM */
+};
+
+/*
+ * struct hx_emul_pending - what the emulator finishes on the next run,
+ * once the host has answered (see hx_emulate_complete())
+ * @kind: enum hx_pending_kind
+ * @reg: HX_PENDING_LOAD: the destination register (enum hx_gpr)
+ * @high_byte: ... its bits 15:8 (AH, CH, DH, BH)
+ * @sign_extend: ... MOVSX
+ * @dst_bytes: ... bytes of the register written (1, 2, 4 or 8)
+ * @src_bytes: bytes of the MMIO read (1, 2, 4 or 8)
+ * @elem: HX_PENDING_INS: element size (1, 2 or 4)
+ * @reverse: ... RFLAGS.DF was set: element i goes i elements below the
+ *           first, which is the highest
+ * @count: ... elements
+ * @gpa: the destination's first (lowest) byte
+ * @split: bytes at @gpa; the rest continue at @gpa2 (another page)
+ * @gpa2: see @split
+ */
+struct hx_emul_pending {
+	u8 kind;
+	u8 reg;
+	bool high_byte;
+	bool sign_extend;
+	u8 dst_bytes;
+	u8 src_bytes;
+	u8 elem;
+	bool reverse;
+	u32 count;
+	u64 gpa;
+	u32 split;
+	u64 gpa2;
 };
 
 struct hx_vcpu_stats {
@@ -90,6 +144,7 @@ struct hx_vcpu_stats {
 	u64 npf;
 	u64 hypercalls;
 	u64 user;
+	u64 irq_windows;
 };
 
 /* struct hx_vcpu.events: pending kinds, and the IRQ's vector in 15:8 */
@@ -106,12 +161,15 @@ struct hx_vcpu_stats {
  *        keeps rax/rsp/rip/rflags in its own state as well)
  * @io_data: the host's buffer for port I/O data (in the run page)
  * @io_in_pending: an IN went to the host; complete it on the next run
+ * @emul: an emulated instruction waits for the host's answer
  * @dead: the guest state is lost (e.g. after a shutdown); runs fail
  * @events: HX_EVENT_* waiting for delivery, with the IRQ's vector; set
  *          by any thread with atomic operations, taken by the vCPU's own
  * @running_cpu: the CPU the guest runs on, or HX_NOT_RUNNING; read by
  *               injectors to decide whether to kick that CPU
  * @host: the host's vCPU, for hxh_vcpu_block() and hxh_vcpu_kick()
+ * @fpu: the guest's x87/SSE/AVX state, XCR0 and PKRU
+ * @db: the guest's DR0-DR3 (DR6 and DR7 are the backend's)
  */
 struct hx_vcpu {
 	struct hx_vm *vm;
@@ -121,10 +179,13 @@ struct hx_vcpu {
 	u8 *io_data;
 	u32 io_data_size;
 	bool io_in_pending;
+	struct hx_emul_pending emul;
 	bool dead;
 	u32 events;
 	u32 running_cpu;
 	void *host;
+	struct hx_fpu fpu;
+	u64 db[4];
 	struct hx_vcpu_stats stats;
 };
 
@@ -170,5 +231,12 @@ int hx_vcpu_run(struct hx_vcpu *vcpu);
 
 void hx_vcpu_get_state(struct hx_vcpu *vcpu, struct hx_state *st);
 void hx_vcpu_set_state(struct hx_vcpu *vcpu, const struct hx_state *st);
+
+/*
+ * MSRs as the guest's RDMSR/WRMSR see them, for the host.  Return: 0, or
+ * -HX_EINVAL for an MSR hxen does not emulate or a value it refuses.
+ */
+int hx_vcpu_get_msr(struct hx_vcpu *vcpu, u32 msr, u64 *val);
+int hx_vcpu_set_msr(struct hx_vcpu *vcpu, u32 msr, u64 val);
 
 #endif /* HXEN_VCPU_H */

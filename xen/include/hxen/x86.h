@@ -28,6 +28,12 @@
 #define HX_SVM_FEAT_DECODE_ASSISTS	HX_BIT(7)
 #define HX_SVM_FEAT_VGIF		HX_BIT(16)
 
+/* Exception vectors */
+#define HX_VECTOR_DB			1
+#define HX_VECTOR_UD			6
+#define HX_VECTOR_GP			13
+#define HX_VECTOR_PF			14
+
 /* MSRs */
 #define HX_MSR_FEATURE_CONTROL		0x0000003a
 #define HX_MSR_VMX_PROCBASED_CTLS	0x00000482
@@ -51,11 +57,15 @@
 #define HX_VMX_NR_VPIDS			0xffff
 
 /* EFER */
+#define HX_EFER_LMA			HX_BIT(10)
 #define HX_EFER_SVME			HX_BIT(12)
 /* VM_CR (APM vol. 2, 15.30.1) */
 #define HX_VM_CR_SVMDIS			HX_BIT(4)
 
-/* CR4 */
+/* CR0, CR4 */
+#define HX_CR0_PE			HX_BIT(0)
+#define HX_CR4_DE			HX_BIT(3)
+#define HX_CR4_OSXSAVE			HX_BIT(18)
 #define HX_CR4_LA57			HX_BIT(12)
 #define HX_CR4_VMXE			HX_BIT(13)
 

@@ -3,6 +3,7 @@
  * The guest's view of CPUID: the host's, less what hxen does not
  * virtualize, plus the hypervisor bit.
  */
+#include <hxen/fpu.h>
 #include <hxen/host.h>
 #include <hxen/x86.h>
 
@@ -10,14 +11,51 @@
 
 #define CPUID1_ECX_MONITOR	(1U << 3)
 #define CPUID1_ECX_VMX		(1U << 5)
+#define CPUID1_ECX_FMA		(1U << 12)
 #define CPUID1_ECX_X2APIC	(1U << 21)
 #define CPUID1_ECX_XSAVE	(1U << 26)
 #define CPUID1_ECX_OSXSAVE	(1U << 27)
+#define CPUID1_ECX_AVX		(1U << 28)
+#define CPUID1_ECX_F16C		(1U << 29)
 #define CPUID1_ECX_HYPERVISOR	(1U << 31)
 #define CPUID1_EDX_APIC		(1U << 9)
 #define CPUID7_EBX_RTM_HLE	((1U << 4) | (1U << 11))
+#define CPUID7_EBX_AVX2		(1U << 5)
+#define CPUID7_EBX_MPX		(1U << 14)
+/* AVX512F, DQ, IFMA, PF, ER, CD, BW, VL */
+#define CPUID7_EBX_AVX512	0xdc230000U
+/* AVX512_VBMI, VBMI2, VNNI, BITALG, VPOPCNTDQ */
+#define CPUID7_ECX_AVX512	0x00005842U
+#define CPUID7_ECX_PKU_OSPKE	((1U << 3) | (1U << 4))
+#define CPUID7_ECX_CET_SS	(1U << 7)
+/* AVX512_4VNNIW, 4FMAPS, VP2INTERSECT, FP16 */
+#define CPUID7_EDX_AVX512	0x0080010cU
+#define CPUID7_EDX_CET_IBT	(1U << 20)
+/* AMX-BF16, AMX-TILE, AMX-INT8 */
+#define CPUID7_EDX_AMX		((1U << 22) | (1U << 24) | (1U << 25))
 #define CPUID81_ECX_SVM		(1U << 2)
 #define CPUID_MAX_BASIC		0xd
+
+/*
+ * Leaf 7: no TSX, MPX, protection keys or CET (their state is not
+ * switched), and no AVX2/AVX-512/AMX when their XSAVE state is not
+ * offered.
+ */
+static void cpuid7_filter(u32 r[4])
+{
+	u64 mask = hx_fpu_guest_mask();
+
+	r[1] &= ~(CPUID7_EBX_RTM_HLE | CPUID7_EBX_MPX);
+	r[2] &= ~(CPUID7_ECX_PKU_OSPKE | CPUID7_ECX_CET_SS);
+	r[3] &= ~(CPUID7_EDX_CET_IBT | CPUID7_EDX_AMX);
+	if (!(mask & HX_XFEATURE_AVX))
+		r[1] &= ~CPUID7_EBX_AVX2;
+	if (!(mask & HX_XFEATURE_AVX512)) {
+		r[1] &= ~CPUID7_EBX_AVX512;
+		r[2] &= ~CPUID7_ECX_AVX512;
+		r[3] &= ~CPUID7_EDX_AVX512;
+	}
+}
 
 void svm_guest_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4])
 {
@@ -34,12 +72,19 @@ void svm_guest_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4])
 		break;
 	case 1:
 		/*
-		 * No MONITOR/MWAIT, nested VMX, XSAVE (XSETBV is not handled
-		 * yet) or local APIC is emulated: hide them.
+		 * No MONITOR/MWAIT, nested VMX or local APIC is emulated:
+		 * hide them.  XSAVE is there when the host has it; OSXSAVE
+		 * mirrors the guest's CR4, and AVX needs its XSAVE state.
 		 */
 		r[2] &= ~(CPUID1_ECX_MONITOR | CPUID1_ECX_VMX |
-			  CPUID1_ECX_X2APIC | CPUID1_ECX_XSAVE |
-			  CPUID1_ECX_OSXSAVE);
+			  CPUID1_ECX_X2APIC | CPUID1_ECX_OSXSAVE);
+		if (hx_fpu_guest_mask() == (HX_XFEATURE_X87 | HX_XFEATURE_SSE))
+			r[2] &= ~CPUID1_ECX_XSAVE;
+		else if (to_svm(vcpu)->vmcb->save.cr4 & HX_CR4_OSXSAVE)
+			r[2] |= CPUID1_ECX_OSXSAVE;
+		if (!(hx_fpu_guest_mask() & HX_XFEATURE_AVX))
+			r[2] &= ~(CPUID1_ECX_AVX | CPUID1_ECX_FMA |
+				  CPUID1_ECX_F16C);
 		r[2] |= CPUID1_ECX_HYPERVISOR;
 		r[3] &= ~CPUID1_EDX_APIC;
 		/* EBX[31:24]: initial APIC ID = vCPU id; [23:16]: one CPU. */
@@ -47,10 +92,10 @@ void svm_guest_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4])
 		break;
 	case 7:
 		if (subleaf == 0)
-			r[1] &= ~CPUID7_EBX_RTM_HLE;
+			cpuid7_filter(r);
 		break;
 	case 0xd:
-		r[0] = r[1] = r[2] = r[3] = 0;
+		hx_fpu_cpuid(&vcpu->fpu, subleaf, r);
 		break;
 	case HX_CPUID_EXT_FEATURES:
 		r[2] &= ~CPUID81_ECX_SVM;

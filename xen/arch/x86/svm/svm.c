@@ -5,6 +5,8 @@
  */
 #include <hxen/arch.h>
 #include <hxen/caps.h>
+#include <hxen/debugreg.h>
+#include <hxen/emulate.h>
 #include <hxen/errno.h>
 #include <hxen/host.h>
 #include <hxen/x86.h>
@@ -31,7 +33,6 @@
 #define LEN_HLT			1
 #define LEN_VMMCALL		3
 #define LEN_RDMSR_WRMSR		2
-#define VECTOR_GP		13
 
 static struct svm_cpu *svm_cpus;
 static u32 svm_nr_cpus;
@@ -209,6 +210,8 @@ static void svm_vmcb_init(struct svm_vcpu *sv)
 			       SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
 			       SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_MONITOR |
 			       SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_XSETBV;
+	/* Every MOV to or from DR0-DR7: see svm_exit_dr(). */
+	ctl->intercept_dr = SVM_INTERCEPT_DR_ALL;
 	ctl->iopm_base_pa = hxh_page_to_pa(svm->iopm);
 	ctl->msrpm_base_pa = hxh_page_to_pa(svm->msrpm);
 	/* Host interrupts stay with the host while the guest runs. */
@@ -271,25 +274,41 @@ static void svm_vcpu_free(struct hx_vcpu *vcpu)
  * interrupt shadow it was in (after STI or MOV SS the shadow covers
  * exactly one instruction, and that one is now done).
  */
-static void svm_skip(struct svm_vcpu *sv, u64 len)
+void svm_skip(struct svm_vcpu *sv, u64 len)
 {
 	sv->vmcb->save.rip += len;
 	sv->vmcb->control.int_state &= ~SVM_INT_STATE_SHADOW;
 }
 
 /*
+ * Ask for an exit the moment the guest can take an interrupt: a virtual
+ * interrupt request with the VINTR intercept (APM vol. 2, 15.21.4).  The
+ * CPU checks the request exactly where it would deliver a virtual
+ * interrupt, after RFLAGS.IF is set and any interrupt shadow is over,
+ * and exits instead of delivering; the vector then goes in by EVENTINJ.
+ * Priority 15 and V_IGN_TPR make the request beat any V_TPR.
+ */
+static void svm_open_window(struct vmcb_control *ctl)
+{
+	ctl->int_vector = 0;
+	ctl->int_ctl |= SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_IGN_TPR |
+			(0xfU << SVM_INT_CTL_V_INTR_PRIO_SHIFT);
+	ctl->intercept_misc1 |= SVM_INTERCEPT_VINTR;
+}
+
+/* After any exit: the request has served its purpose or is stale. */
+static void svm_close_window(struct vmcb_control *ctl)
+{
+	ctl->int_ctl &= ~(SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_IGN_TPR |
+			  (0xfU << SVM_INT_CTL_V_INTR_PRIO_SHIFT));
+	ctl->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+}
+
+/*
  * Before VMRUN, with interrupts off: give the guest the next queued
  * event if it can take it now.  An NMI always can; an external interrupt
- * only with RFLAGS.IF set and no interrupt shadow.  Otherwise it waits
- * for the next exit at which the guest can take it: a HLT, or at the
- * latest the next host interrupt (a timer tick).
- *
- * Hardware can do better with a virtual interrupt request and the VINTR
- * intercept (APM vol. 2, 15.21.4), which exits the moment the guest
- * becomes interruptible.  QEMU's SVM, our test bed, stops making progress
- * when V_IRQ is set while the host's IF is set at VMRUN (which the world
- * switch needs so that host interrupts end guest runs), so the window
- * request waits until it can be proven on hardware.
+ * only with RFLAGS.IF set and no interrupt shadow, and otherwise opens
+ * an interrupt window.
  */
 static void svm_inject_events(struct svm_vcpu *sv)
 {
@@ -304,12 +323,16 @@ static void svm_inject_events(struct svm_vcpu *sv)
 		hx_vcpu_take_event(vcpu, HX_EVENT_NMI);
 		return;
 	}
+	if (!(ev & HX_EVENT_IRQ))
+		return;
 	if ((sv->vmcb->save.rflags & RFLAGS_IF) &&
 	    !(ctl->int_state & SVM_INT_STATE_SHADOW)) {
 		ctl->event_inj = ((ev & HX_EVENT_VECTOR_MASK) >>
 				  HX_EVENT_VECTOR_SHIFT) |
 				 SVM_EVT_TYPE_INTR | SVM_EVT_VALID;
 		hx_vcpu_take_event(vcpu, HX_EVENT_IRQ);
+	} else {
+		svm_open_window(ctl);
 	}
 }
 
@@ -327,7 +350,7 @@ static void svm_requeue_event(struct vmcb_control *ctl)
 
 /* --- exits ---------------------------------------------------------------- */
 
-static int exit_to_host_internal(struct svm_vcpu *sv, u32 suberror)
+int exit_to_host_internal(struct svm_vcpu *sv, u32 suberror)
 {
 	struct vmcb_control *ctl = &sv->vmcb->control;
 	struct hx_exit *e = &sv->vcpu.exit;
@@ -345,6 +368,14 @@ static int svm_exit_intr(struct svm_vcpu *sv)
 {
 	/* The host takes the interrupt or NMI once GIF and IF are set. */
 	sv->vcpu.stats.intr++;
+	return 1;
+}
+
+static int svm_exit_vintr(struct svm_vcpu *sv)
+{
+	/* The guest can take an interrupt now: the next entry injects it. */
+	sv->vcpu.stats.irq_windows++;
+	svm_window_at_hlt(sv);
 	return 1;
 }
 
@@ -389,8 +420,6 @@ static int svm_exit_hlt(struct svm_vcpu *sv)
 	return 1;
 }
 
-
-
 static int svm_exit_io(struct svm_vcpu *sv)
 {
 	struct vmcb_control *ctl = &sv->vmcb->control;
@@ -398,8 +427,8 @@ static int svm_exit_io(struct svm_vcpu *sv)
 	u64 info = ctl->exit_info_1;
 	u32 size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT, i;
 
-	if (info & (SVM_IOIO_STR | SVM_IOIO_REP))
-		return exit_to_host_internal(sv, HX_INTERNAL_EMULATION);
+	if (info & SVM_IOIO_STR)
+		return svm_exit_string_io(sv);
 
 	vcpu->exit.reason = HX_EXIT_IO;
 	vcpu->exit.io.port = (u16)(info >> SVM_IOIO_PORT_SHIFT);
@@ -435,10 +464,19 @@ static int svm_exit_vmmcall(struct svm_vcpu *sv)
 	return 0;
 }
 
+void svm_inject_exception(struct svm_vcpu *sv, u8 vector, bool has_error,
+			  u32 error)
+{
+	u64 inj = vector | SVM_EVT_TYPE_EXCEPTION | SVM_EVT_VALID;
+
+	if (has_error)
+		inj |= SVM_EVT_ERROR_VALID | ((u64)error << SVM_EVT_ERROR_SHIFT);
+	sv->vmcb->control.event_inj = inj;
+}
+
 static void svm_inject_gp(struct svm_vcpu *sv)
 {
-	sv->vmcb->control.event_inj = VECTOR_GP | SVM_EVT_TYPE_EXCEPTION |
-				      SVM_EVT_ERROR_VALID | SVM_EVT_VALID;
+	svm_inject_exception(sv, HX_VECTOR_GP, true, 0);
 }
 
 static int svm_exit_msr(struct svm_vcpu *sv)
@@ -473,23 +511,18 @@ static int svm_exit_shutdown(struct svm_vcpu *sv)
 	return 0;
 }
 
-static int svm_exit_npf(struct svm_vcpu *sv)
-{
-	/* MMIO emulation is not there yet: hand the access to the host. */
-	sv->vcpu.stats.npf++;
-	return exit_to_host_internal(sv, HX_INTERNAL_EMULATION);
-}
-
 static int (*const svm_exit_handlers[])(struct svm_vcpu *sv) = {
 	[SVM_EXIT_INTR] = svm_exit_intr,
 	[SVM_EXIT_NMI] = svm_exit_intr,
 	[SVM_EXIT_SMI] = svm_exit_intr,
+	[SVM_EXIT_VINTR] = svm_exit_vintr,
 	[SVM_EXIT_CPUID] = svm_exit_cpuid,
 	[SVM_EXIT_HLT] = svm_exit_hlt,
 	[SVM_EXIT_IOIO] = svm_exit_io,
 	[SVM_EXIT_MSR] = svm_exit_msr,
 	[SVM_EXIT_VMMCALL] = svm_exit_vmmcall,
 	[SVM_EXIT_SHUTDOWN] = svm_exit_shutdown,
+	[SVM_EXIT_XSETBV] = svm_exit_xsetbv,
 	[SVM_EXIT_NPF] = svm_exit_npf,
 };
 
@@ -498,11 +531,14 @@ static int svm_handle_exit(struct svm_vcpu *sv)
 	u64 code = sv->vmcb->control.exit_code;
 
 	svm_requeue_event(&sv->vmcb->control);
+	svm_close_window(&sv->vmcb->control);
 	if ((u32)code == (u32)SVM_EXIT_INVALID) {
 		sv->vcpu.exit.reason = HX_EXIT_FAIL_ENTRY;
 		sv->vcpu.exit.hw_exit_code = code;
 		return 0;
 	}
+	if (code >= SVM_EXIT_READ_DR0 && code <= SVM_EXIT_WRITE_DR7)
+		return svm_exit_dr(sv);
 	if (code >= HX_ARRAY_SIZE(svm_exit_handlers) || !svm_exit_handlers[code])
 		return exit_to_host_internal(sv, HX_INTERNAL_UNHANDLED_EXIT);
 	return svm_exit_handlers[code](sv);
@@ -536,9 +572,13 @@ static int svm_vcpu_enter(struct hx_vcpu *vcpu)
 	 */
 	__atomic_store_n(&vcpu->running_cpu, cpu, __ATOMIC_SEQ_CST);
 	svm_inject_events(sv);
+	hx_fpu_enter(&vcpu->fpu);
+	if (save->dr7 & HX_DR7_ENABLED)
+		hx_load_guest_db(vcpu->db);
 	svm_clgi();
 	hxh_svm_vmrun(sv->vmcb_pa, c->host_save_pa, vcpu->gprs);
 	svm_stgi();
+	hx_fpu_leave(&vcpu->fpu);
 	__atomic_store_n(&vcpu->running_cpu, HX_NOT_RUNNING, __ATOMIC_RELEASE);
 	hxh_guest_exit();
 
@@ -591,6 +631,9 @@ static void svm_get_state(struct hx_vcpu *vcpu, struct hx_state *st)
 	st->cr3 = s->cr3;
 	st->cr4 = s->cr4;
 	st->efer = s->efer & ~HX_EFER_SVME;
+	__builtin_memcpy(st->db, vcpu->db, sizeof(st->db));
+	st->dr6 = s->dr6;
+	st->dr7 = s->dr7;
 }
 
 /*
@@ -622,11 +665,24 @@ static void svm_set_state(struct hx_vcpu *vcpu, const struct hx_state *st)
 	s->cr3 = st->cr3;
 	s->cr4 = st->cr4;
 	s->efer = st->efer | HX_EFER_SVME;
+	__builtin_memcpy(vcpu->db, st->db, sizeof(vcpu->db));
+	s->dr6 = st->dr6;
+	s->dr7 = st->dr7;
 	/* CPL is SS.DPL (APM vol. 2, 15.5.1). */
 	s->cpl = (s->ss.attrib >> 5) & 3;
 	/* The guest may have been dead after a shutdown; it is reset now. */
 	vcpu->dead = false;
-	vcpu->io_in_pending = false;
+	hx_emulate_cancel(vcpu);
+}
+
+static int svm_get_msr(struct hx_vcpu *vcpu, u32 msr, u64 *val)
+{
+	return svm_msr_read(to_svm(vcpu), msr, val) ? -HX_EINVAL : 0;
+}
+
+static int svm_set_msr(struct hx_vcpu *vcpu, u32 msr, u64 val)
+{
+	return svm_msr_write(to_svm(vcpu), msr, val) ? -HX_EINVAL : 0;
 }
 
 /* --- probe ------------------------------------------------------------------ */
@@ -658,6 +714,8 @@ static const struct hx_arch_ops svm_ops = {
 	.vcpu_enter = svm_vcpu_enter,
 	.get_state = svm_get_state,
 	.set_state = svm_set_state,
+	.get_msr = svm_get_msr,
+	.set_msr = svm_set_msr,
 	.all_vms_gone = svm_all_vms_gone,
 	.cpu_down = svm_cpu_down,
 };

@@ -42,8 +42,6 @@ struct svm_vm {
  * struct svm_vcpu - an SVM vCPU
  * @cpu, @asid_generation: where and in which generation the ASID in the
  *                         VMCB was handed out
- * @efer: the guest's EFER as it sees it (the VMCB copy has SVME set)
- * @no_window_once: enter once without asking for an interrupt window
  */
 struct svm_vcpu {
 	struct hx_vcpu vcpu;
@@ -52,8 +50,6 @@ struct svm_vcpu {
 	u64 vmcb_pa;
 	u32 cpu;
 	u32 asid_generation;
-	u64 efer;
-	bool no_window_once;
 };
 
 static inline struct svm_vm *to_svm_vm(struct hx_vm *vm)
@@ -75,6 +71,19 @@ int svm_npt_map_ram(struct svm_vm *svm, u64 gpa, u64 size);
 /* msr.c: 0, or -1 when the guest gets #GP. */
 int svm_msr_read(struct svm_vcpu *sv, u32 msr, u64 *val);
 int svm_msr_write(struct svm_vcpu *sv, u32 msr, u64 val);
+
+/* svm.c */
+void svm_skip(struct svm_vcpu *sv, u64 len);
+void svm_inject_exception(struct svm_vcpu *sv, u8 vector, bool has_error,
+			  u32 error);
+int exit_to_host_internal(struct svm_vcpu *sv, u32 suberror);
+
+/* emul.c: exits that need the instruction emulator */
+int svm_exit_npf(struct svm_vcpu *sv);
+int svm_exit_dr(struct svm_vcpu *sv);
+int svm_exit_xsetbv(struct svm_vcpu *sv);
+int svm_exit_string_io(struct svm_vcpu *sv);
+void svm_window_at_hlt(struct svm_vcpu *sv);
 
 /* cpuid.c */
 void svm_guest_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4]);

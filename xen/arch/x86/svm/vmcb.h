@@ -36,6 +36,9 @@
 #define SVM_INTERCEPT_MWAIT		(1U << 11)
 #define SVM_INTERCEPT_XSETBV		(1U << 13)
 
+/* vmcb_control.intercept_dr: reads of DR0-DR7 15:0, writes 31:16 */
+#define SVM_INTERCEPT_DR_ALL		0x00ff00ffU
+
 /* vmcb_control.int_ctl */
 #define SVM_INT_CTL_V_TPR_MASK		0xffU
 #define SVM_INT_CTL_V_IRQ		(1U << 8)
@@ -68,6 +71,9 @@
 /* Exit codes (APM vol. 2, appendix C) */
 #define SVM_EXIT_CR0_READ		0x000
 #define SVM_EXIT_CR0_WRITE		0x010
+#define SVM_EXIT_READ_DR0		0x020
+#define SVM_EXIT_WRITE_DR0		0x030
+#define SVM_EXIT_WRITE_DR7		0x037
 #define SVM_EXIT_EXCP_BASE		0x040
 #define SVM_EXIT_INTR			0x060
 #define SVM_EXIT_NMI			0x061
