@@ -18,6 +18,7 @@
 #include <asm/debugreg.h>
 #include <asm/fpu/api.h>
 #include <asm/io.h>
+#include <asm/mce.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/special_insns.h>
@@ -86,6 +87,22 @@ void hxh_guest_exit(void)
 		hw_breakpoint_restore();
 	local_irq_enable();
 	kernel_fpu_end();
+}
+
+void hxh_machine_check(void)
+{
+#ifdef CONFIG_X86_MCE
+	/*
+	 * As if it had hit user mode with interrupts on: the error was the
+	 * guest's, not in host kernel code, so no kernel-mode panic rules.
+	 */
+	struct pt_regs regs = {
+		.cs = 3,
+		.flags = X86_EFLAGS_IF,
+	};
+
+	do_machine_check(&regs);
+#endif
 }
 
 bool hxh_signal_pending(void)

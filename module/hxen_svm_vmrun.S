@@ -35,6 +35,7 @@ SYM_FUNC_START(hxh_svm_vmrun)
 	push	%rdi
 	push	%rsi
 
+	clgi
 	mov	%rsi, %rax
 	vmsave	%rax
 	mov	8(%rsp), %rax
@@ -81,6 +82,7 @@ SYM_FUNC_START(hxh_svm_vmrun)
 	vmsave	%rax
 	pop	%rax
 	vmload	%rax
+	stgi
 	add	$16, %rsp
 
 	/* Leave no guest values in caller-saved registers. */

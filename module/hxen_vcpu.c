@@ -428,6 +428,7 @@ static long hxen_vcpu_get_stats(struct hxen_vcpu *v, void __user *argp)
 	out.hypercalls = s->hypercalls;
 	out.user_exits = s->user;
 	out.irq_window_exits = s->irq_windows;
+	out.exception_exits = s->exceptions;
 	return copy_to_user(argp, &out, sizeof(out)) ? -EFAULT : 0;
 }
 

@@ -759,6 +759,7 @@ static void test_guest_state(void)
 {
 	int avx = host_has("avx"), xsave = host_has("xsave");
 	struct hxen_xsave *x = calloc(1, sizeof(*x));
+	struct hxen_vcpu_stats st;
 	struct msr_buf b;
 	struct vcpu v;
 	struct vm vm;
@@ -808,6 +809,12 @@ static void test_guest_state(void)
 	test_debugreg_ioctls(&v);
 	val = out_value(&v, "state/dr1-from-host", 0x9b);
 	check("state/dr1-from-host", val == 0xabcd0000, "dr1 %#llx", val);
+	val = out_value(&v, "state/single-step-db", 0x9c);
+	check("state/single-step-db", val > 0 && (val & 0x4000), "dr6 %#llx", val);
+	memset(&st, 0, sizeof(st));
+	ioctl(v.fd, HXEN_VCPU_GET_STATS, &st);
+	check("state/db-intercepted-and-reflected", st.exception_exits >= 1,
+	      "exception exits %llu", (unsigned long long)st.exception_exits);
 	/*
 	 * The guest arms a write watchpoint and writes.  QEMU's SVM does not
 	 * arm breakpoints that VMRUN loads, so #DB only comes on hardware.

@@ -19,6 +19,7 @@
  *   OUT 0x99 dr7      DR7 with L0 set, read back
  *   OUT 0x9a          the host reads and sets debug registers here
  *   OUT 0x9b dr1      DR1 as the host set it
+ *   OUT 0x9c dr6      #DB from single-stepping (TF): DR6 in the handler
  *   OUT 0x9c dr6      #DB from a write watchpoint: DR6 in the handler
  *                     (hardware only: QEMU does not arm breakpoints
  *                     that VMRUN loads)
@@ -163,6 +164,14 @@ debug_regs:
 	mov	%dr1, %rax
 	out	%eax, $0x9b
 
+	/* TF: a #DB after the next instruction; the handler clears TF. */
+	pushfq
+	orq	$0x100, (%rsp)
+	popfq
+	nop
+	xor	%eax, %eax
+	mov	%rax, %dr6
+
 	/* A 4-byte write watchpoint on WATCHED (L0, R/W0 = 01, LEN0 = 11). */
 	mov	$WATCHED, %eax
 	mov	%rax, %dr0
@@ -190,6 +199,7 @@ db_handler:
 	push	%rax
 	mov	%dr6, %rax
 	out	%eax, $0x9c
+	andq	$~0x100, 24(%rsp)	/* TF off in the saved RFLAGS */
 	pop	%rax
 	iretq
 

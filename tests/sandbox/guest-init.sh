@@ -286,6 +286,10 @@ relay vmtest cycles 200
 # As a member of group hxen, not root: what users of the product do.
 relay runas "${HXT_MEMBER% *}" "${HXT_MEMBER#* }" "$HXT_HXEN_GID" /usr/bin/guesttest /lib/hxt/guests all
 memfree() { awk '/^MemFree:/ {print $2}' /proc/meminfo; }
+# Let the tests before settle (freed pages reach the free lists, caches
+# drop) so that MemFree moves with the holder alone.
+settle() { sync; echo 3 >/proc/sys/vm/drop_caches; sleep 1; }
+settle
 pages0=$(param pages)
 free0=$(memfree)
 vmtest hold 64 >/tmp/hold 2>&1 &
@@ -310,7 +314,7 @@ kill -9 $holder
 wait $holder 2>/dev/null
 i=0
 while [ "$(param vms)" != 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-sleep 1
+settle
 free1=$(memfree)
 if [ "$(param pages)" -eq "$pages0" ] && [ "$(param vms)" -eq 0 ]; then
 	pass vm/sigkill-returns-pages

@@ -257,7 +257,8 @@ struct hxen_vcpu_stats {
 	__u64 hypercalls;
 	__u64 user_exits;	/* returns to user space */
 	__u64 irq_window_exits;	/* the guest became interruptible */
-	__u64 reserved[5];
+	__u64 exception_exits;	/* #DB/#AC intercepted and passed on */
+	__u64 reserved[4];
 };
 
 /* HXEN_VCPU_INJECT: an external interrupt or an NMI for the guest. */

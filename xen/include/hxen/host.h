@@ -45,13 +45,16 @@ u32 hxh_guest_enter(void);
 void hxh_guest_exit(void);
 
 /*
- * SVM world switch (module/hxen_svm_vmrun.S): VMSAVE the host to
- * @host_save_pa, VMLOAD and VMRUN the guest at @vmcb_pa with the general
- * registers in @gprs (indexed by enum hx_gpr; rax and rsp are taken from
- * the VMCB), then save the guest's registers back and VMLOAD the host.
- * Called with interrupts off and GIF clear.
+ * SVM world switch (module/hxen_svm_vmrun.S): with GIF clear, VMSAVE the
+ * host to @host_save_pa, VMLOAD and VMRUN the guest at @vmcb_pa with the
+ * general registers in @gprs (indexed by enum hx_gpr; rax and rsp are
+ * taken from the VMCB), then save the guest's registers back, VMLOAD the
+ * host and set GIF again.  Called with interrupts off.
  */
 void hxh_svm_vmrun(u64 vmcb_pa, u64 host_save_pa, u64 *gprs);
+
+/* A machine check arrived while a guest ran: run the host's handler. */
+void hxh_machine_check(void);
 
 /*
  * A halted vCPU: hxh_vcpu_block() sleeps until hxh_vcpu_kick() is called

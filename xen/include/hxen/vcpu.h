@@ -145,6 +145,7 @@ struct hx_vcpu_stats {
 	u64 hypercalls;
 	u64 user;
 	u64 irq_windows;
+	u64 exceptions;
 };
 
 /* struct hx_vcpu.events: pending kinds, and the IRQ's vector in 15:8 */

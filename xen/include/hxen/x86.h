@@ -33,6 +33,8 @@
 #define HX_VECTOR_UD			6
 #define HX_VECTOR_GP			13
 #define HX_VECTOR_PF			14
+#define HX_VECTOR_AC			17
+#define HX_VECTOR_MC			18
 
 /* MSRs */
 #define HX_MSR_FEATURE_CONTROL		0x0000003a

@@ -38,16 +38,6 @@ static struct svm_cpu *svm_cpus;
 static u32 svm_nr_cpus;
 static u32 svm_nr_asids;
 
-static inline void svm_clgi(void)
-{
-	asm volatile("clgi" ::: "memory");
-}
-
-static inline void svm_stgi(void)
-{
-	asm volatile("stgi" ::: "memory");
-}
-
 /* --- per-CPU enablement ------------------------------------------------ */
 
 /*
@@ -212,6 +202,14 @@ static void svm_vmcb_init(struct svm_vcpu *sv)
 			       SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_XSETBV;
 	/* Every MOV to or from DR0-DR7: see svm_exit_dr(). */
 	ctl->intercept_dr = SVM_INTERCEPT_DR_ALL;
+	/*
+	 * #DB and #AC: a guest whose handler for either faults the same way
+	 * again would keep the CPU delivering exceptions forever without
+	 * taking a host interrupt; each one exits to us first and is then
+	 * injected, so the host keeps control.  #MC belongs to the host.
+	 */
+	ctl->intercept_exceptions = (1U << HX_VECTOR_DB) |
+				    (1U << HX_VECTOR_AC) | (1U << HX_VECTOR_MC);
 	ctl->iopm_base_pa = hxh_page_to_pa(svm->iopm);
 	ctl->msrpm_base_pa = hxh_page_to_pa(svm->msrpm);
 	/* Host interrupts stay with the host while the guest runs. */
@@ -371,6 +369,23 @@ static int svm_exit_intr(struct svm_vcpu *sv)
 	return 1;
 }
 
+/* An intercepted #DB or #AC goes to the guest as if it had not been. */
+static int svm_exit_reflect(struct svm_vcpu *sv)
+{
+	u8 vector = (u8)(sv->vmcb->control.exit_code - SVM_EXIT_EXCP_BASE);
+
+	svm_inject_exception(sv, vector, vector == HX_VECTOR_AC, 0);
+	sv->vcpu.stats.exceptions++;
+	return 1;
+}
+
+/* A machine check during the guest: the host's handler deals with it. */
+static int svm_exit_mc(struct svm_vcpu *sv)
+{
+	hxh_machine_check();
+	return 1;
+}
+
 static int svm_exit_vintr(struct svm_vcpu *sv)
 {
 	/* The guest can take an interrupt now: the next entry injects it. */
@@ -512,6 +527,9 @@ static int svm_exit_shutdown(struct svm_vcpu *sv)
 }
 
 static int (*const svm_exit_handlers[])(struct svm_vcpu *sv) = {
+	[SVM_EXIT_EXCP_BASE + HX_VECTOR_DB] = svm_exit_reflect,
+	[SVM_EXIT_EXCP_BASE + HX_VECTOR_AC] = svm_exit_reflect,
+	[SVM_EXIT_EXCP_BASE + HX_VECTOR_MC] = svm_exit_mc,
 	[SVM_EXIT_INTR] = svm_exit_intr,
 	[SVM_EXIT_NMI] = svm_exit_intr,
 	[SVM_EXIT_SMI] = svm_exit_intr,
@@ -575,9 +593,7 @@ static int svm_vcpu_enter(struct hx_vcpu *vcpu)
 	hx_fpu_enter(&vcpu->fpu);
 	if (save->dr7 & HX_DR7_ENABLED)
 		hx_load_guest_db(vcpu->db);
-	svm_clgi();
 	hxh_svm_vmrun(sv->vmcb_pa, c->host_save_pa, vcpu->gprs);
-	svm_stgi();
 	hx_fpu_leave(&vcpu->fpu);
 	__atomic_store_n(&vcpu->running_cpu, HX_NOT_RUNNING, __ATOMIC_RELEASE);
 	hxh_guest_exit();
