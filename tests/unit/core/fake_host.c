@@ -110,24 +110,138 @@ int hxh_rdmsr_safe(u32 msr, u64 *val)
 	return -5;	/* the MSR faults */
 }
 
+/* Only MSRs the test set up can be written; the rest fault. */
+int hxh_wrmsr_safe(u32 msr, u64 val)
+{
+	struct fake_cpu *c = &fake_cpus[current_cpu];
+	int i;
+
+	for (i = 0; i < c->nr_msrs; i++) {
+		if (c->msrs[i].index == msr) {
+			c->msrs[i].value = val;
+			return 0;
+		}
+	}
+	return -5;
+}
+
 unsigned long hxh_read_cr4(void)
 {
 	return fake_cpus[current_cpu].cr4;
 }
 
+void fake_set_cpu(int cpu)
+{
+	current_cpu = cpu;
+}
+
+u32 hxh_nr_cpu_ids(void)
+{
+	return (u32)fake_nr_cpus;
+}
+
+u32 hxh_cpu_id(void)
+{
+	return (u32)current_cpu;
+}
+
 u32 hxh_count_cpus(bool (*pred)(void *arg), void *arg, u32 *nr_cpus)
 {
+	int cpu, self = current_cpu;
 	u32 matched = 0;
-	int cpu;
 
 	for (cpu = 0; cpu < fake_nr_cpus; cpu++) {
 		current_cpu = cpu;
 		if (pred && pred(arg))
 			matched++;
 	}
-	current_cpu = 0;
+	current_cpu = self;
 	*nr_cpus = (u32)fake_nr_cpus;
 	return matched;
+}
+
+struct fake_run fake_run = { .signal_after = -1 };
+
+void fake_run_reset(void)
+{
+	memset(&fake_run, 0, sizeof(fake_run));
+	fake_run.signal_after = -1;
+}
+
+void hxh_on_each_cpu(void (*fn)(void *arg), void *arg)
+{
+	int cpu, self = current_cpu;
+
+	fake_run.on_each_cpu++;
+	for (cpu = 0; cpu < fake_nr_cpus; cpu++) {
+		current_cpu = cpu;
+		fn(arg);
+	}
+	current_cpu = self;
+}
+
+/* This process's x87/SSE state while a guest's is loaded. */
+static unsigned char host_fpu[512] __aligned(16);
+
+u32 hxh_guest_enter(void)
+{
+	if (fake_run.in_guest)
+		fake_run.unbalanced++;
+	fake_run.enters++;
+	fake_run.in_guest = true;
+	__asm__ __volatile__("fxsave64 %0" : "=m"(host_fpu));
+	return (u32)current_cpu;
+}
+
+void hxh_guest_exit(void)
+{
+	if (!fake_run.in_guest)
+		fake_run.unbalanced++;
+	fake_run.exits++;
+	fake_run.in_guest = false;
+	__asm__ __volatile__("fxrstor64 %0" :: "m"(host_fpu));
+}
+
+void hxh_svm_vmrun(u64 vmcb_pa, u64 host_save_pa, u64 *gprs)
+{
+	fake_run.vmruns++;
+	if (!fake_run.in_guest)
+		fake_run.vmruns_outside++;
+	if (!fake_run.vmrun) {
+		fprintf(stderr, "fake host: hxh_svm_vmrun without a CPU\n");
+		abort();
+	}
+	fake_run.vmrun(vmcb_pa, host_save_pa, gprs);
+}
+
+int hxh_vcpu_block(void *host, bool (*ready)(void *arg), void *arg)
+{
+	fake_run.blocks++;
+	fake_run.block_host = host;
+	return fake_run.block ? fake_run.block(host, ready, arg) : 0;
+}
+
+void hxh_vcpu_kick(void *host, u32 cpu)
+{
+	fake_run.kicks++;
+	fake_run.kick_host = host;
+	fake_run.kick_cpu = cpu;
+}
+
+bool hxh_signal_pending(void)
+{
+	fake_run.signal_checks++;
+	if (fake_run.signal_after < 0)
+		return false;
+	if (fake_run.signal_after == 0)
+		return true;
+	fake_run.signal_after--;
+	return false;
+}
+
+void hxh_cond_resched(void)
+{
+	fake_run.rescheds++;
 }
 
 void hxh_log(int level, const char *fmt, ...)

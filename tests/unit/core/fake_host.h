@@ -58,4 +58,46 @@ struct fake_mem {
 extern struct fake_mem fake_mem;
 void fake_mem_reset(void);
 
+/*
+ * The CPU the caller runs on (hxh_cpu_id(), hxh_guest_enter()); 0 after
+ * fake_reset().  hxh_count_cpus() and hxh_on_each_cpu() visit every CPU
+ * and come back to it.
+ */
+void fake_set_cpu(int cpu);
+
+/*
+ * Running guests.  There is no hardware behind hxh_svm_vmrun(): a test
+ * that runs a vCPU supplies the "CPU" as @vmrun, which looks at the VMCB
+ * and writes the next #VMEXIT into it (without one the fake aborts).
+ * The rest only counts and records:
+ * - hxh_guest_enter() saves this process's x87/SSE state with FXSAVE and
+ *   hxh_guest_exit() puts it back with FXRSTOR (both unprivileged), as
+ *   the real host does around the guest's own state;
+ * - hxh_vcpu_block() returns at once (0), or what @block returns;
+ * - hxh_signal_pending() says no @signal_after times, then yes (like
+ *   fake_mem.stop_after; <0: never).
+ */
+struct fake_run {
+	void (*vmrun)(u64 vmcb_pa, u64 host_save_pa, u64 *gprs);
+	int (*block)(void *host, bool (*ready)(void *arg), void *arg);
+	long signal_after;
+	long enters;		/* hxh_guest_enter calls */
+	long exits;		/* hxh_guest_exit calls */
+	bool in_guest;		/* between the two */
+	long unbalanced;	/* enter inside enter, exit without enter */
+	long vmruns;		/* hxh_svm_vmrun calls */
+	long vmruns_outside;	/* ... not between enter and exit */
+	long blocks;		/* hxh_vcpu_block calls */
+	void *block_host;	/* ... the last one's @host */
+	long kicks;		/* hxh_vcpu_kick calls */
+	void *kick_host;	/* ... the last one's @host and @cpu */
+	u32 kick_cpu;
+	long signal_checks;	/* hxh_signal_pending calls */
+	long rescheds;		/* hxh_cond_resched calls */
+	long on_each_cpu;	/* hxh_on_each_cpu calls */
+};
+
+extern struct fake_run fake_run;
+void fake_run_reset(void);
+
 #endif /* FAKE_HOST_H */
