@@ -471,7 +471,7 @@ static void test_interrupts(void)
 	struct vcpu v;
 	struct vm vm;
 	double t0, waited;
-	int err, p1, p2, p3;
+	int err, err2, p1, p2, p3, sp1, sp2;
 
 	/* An interrupt queued while IF=0 waits for STI (and its shadow). */
 	err = guest_setup(&vm, &v, "realmode_irq");
@@ -531,16 +531,26 @@ static void test_interrupts(void)
 	vcpu_close(&v);
 	vm_close(&vm);
 
-	/* An NMI is delivered even with IF=0. */
+	/*
+	 * An NMI is delivered even with IF=0.  A second one queued while
+	 * the first handler runs waits for its IRET: same stack depth.
+	 */
 	err = guest_setup(&vm, &v, "realmode_irq");
 	if (err)
 		return;
 	next_port(&v);
 	err = inject(&v, HXEN_INJECT_NMI, 0);
 	p1 = next_port(&v);
+	sp1 = (int)io_data(&v);
+	err2 = inject(&v, HXEN_INJECT_NMI, 0);
 	p2 = next_port(&v);
-	check("irq/nmi-with-if-clear", !err && p1 == 0x7a && p2 == 0x79,
-	      "inject %d, exits %#x then %#x", err, p1, p2);
+	sp2 = (int)io_data(&v);
+	p3 = next_port(&v);
+	check("irq/nmi-with-if-clear", !err && p1 == 0x7a,
+	      "inject %d, exit %#x", err, p1);
+	check("irq/nmi-blocked-until-iret", !err2 && p2 == 0x7a && sp2 == sp1 &&
+	      p3 == 0x79, "inject %d, exits %#x (sp %#x, first %#x) then %#x",
+	      err2, p2, sp2, sp1, p3);
 	check("irq/bad-type", inject(&v, 7, 0) == -EINVAL, "type 7 accepted");
 	check("irq/bad-vector", inject(&v, HXEN_INJECT_IRQ, 256) == -EINVAL,
 	      "vector 256 accepted");

@@ -3,7 +3,7 @@
  * vector 0x30 and for the NMI in its IVT, says "ready" on port 0x78 with
  * interrupts disabled, reports on port 0x79 that it still runs with them
  * disabled, then STI; HLT.  The 0x30 handler writes 0x30 to port 0x76,
- * the NMI handler 2 to port 0x7a; after HLT it writes to port 0x77 and
+ * the NMI handler its stack pointer (16 bits) to port 0x7a; after HLT it writes to port 0x77 and
  * halts with interrupts disabled.
  */
 	.code16
@@ -37,7 +37,7 @@ irq_handler:
 
 nmi_handler:
 	push	%ax
-	mov	$2, %al
-	out	%al, $0x7a
+	mov	%sp, %ax		/* a nested NMI would show a lower SP */
+	out	%ax, $0x7a
 	pop	%ax
 	iret

@@ -316,9 +316,10 @@ static void svm_inject_events(struct svm_vcpu *sv)
 
 	if (!ev || (ctl->event_inj & SVM_EVT_VALID))
 		return;
-	if (ev & HX_EVENT_NMI) {
+	if ((ev & HX_EVENT_NMI) && svm_nmi_can_inject(sv)) {
 		ctl->event_inj = 2 | SVM_EVT_TYPE_NMI | SVM_EVT_VALID;
 		hx_vcpu_take_event(vcpu, HX_EVENT_NMI);
+		svm_nmi_injected(sv);
 		return;
 	}
 	if (!(ev & HX_EVENT_IRQ))
@@ -374,6 +375,9 @@ static int svm_exit_reflect(struct svm_vcpu *sv)
 {
 	u8 vector = (u8)(sv->vmcb->control.exit_code - SVM_EXIT_EXCP_BASE);
 
+	/* Our own step over an NMI handler's IRET is not the guest's. */
+	if (vector == HX_VECTOR_DB && svm_nmi_step_done(sv))
+		return 1;
 	svm_inject_exception(sv, vector, vector == HX_VECTOR_AC, 0);
 	sv->vcpu.stats.exceptions++;
 	return 1;
@@ -535,6 +539,7 @@ static int (*const svm_exit_handlers[])(struct svm_vcpu *sv) = {
 	[SVM_EXIT_SMI] = svm_exit_intr,
 	[SVM_EXIT_VINTR] = svm_exit_vintr,
 	[SVM_EXIT_CPUID] = svm_exit_cpuid,
+	[SVM_EXIT_IRET] = svm_exit_iret,
 	[SVM_EXIT_HLT] = svm_exit_hlt,
 	[SVM_EXIT_IOIO] = svm_exit_io,
 	[SVM_EXIT_MSR] = svm_exit_msr,

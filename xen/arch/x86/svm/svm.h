@@ -39,6 +39,21 @@ struct svm_vm {
 };
 
 /*
+ * struct svm_nmi - NMI blocking as hxen tracks it (nmi.c)
+ * @masked: an NMI went in and its handler's IRET has not run yet
+ * @iret_seen: the IRET intercept fired at @iret_rip (not yet executed)
+ * @stepping: single-stepping over that IRET for a waiting NMI
+ * @guest_tf: the guest had RFLAGS.TF set itself before the step
+ */
+struct svm_nmi {
+	bool masked;
+	bool iret_seen;
+	bool stepping;
+	bool guest_tf;
+	u64 iret_rip;
+};
+
+/*
  * struct svm_vcpu - an SVM vCPU
  * @cpu, @asid_generation: where and in which generation the ASID in the
  *                         VMCB was handed out
@@ -50,6 +65,7 @@ struct svm_vcpu {
 	u64 vmcb_pa;
 	u32 cpu;
 	u32 asid_generation;
+	struct svm_nmi nmi;
 };
 
 static inline struct svm_vm *to_svm_vm(struct hx_vm *vm)
@@ -84,6 +100,12 @@ int svm_exit_dr(struct svm_vcpu *sv);
 int svm_exit_xsetbv(struct svm_vcpu *sv);
 int svm_exit_string_io(struct svm_vcpu *sv);
 void svm_window_at_hlt(struct svm_vcpu *sv);
+
+/* nmi.c */
+bool svm_nmi_can_inject(struct svm_vcpu *sv);
+void svm_nmi_injected(struct svm_vcpu *sv);
+int svm_exit_iret(struct svm_vcpu *sv);
+bool svm_nmi_step_done(struct svm_vcpu *sv);
 
 /* cpuid.c */
 void svm_guest_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4]);

@@ -16,6 +16,7 @@
 #define SVM_INTERCEPT_INIT		(1U << 3)
 #define SVM_INTERCEPT_VINTR		(1U << 4)
 #define SVM_INTERCEPT_CPUID		(1U << 18)
+#define SVM_INTERCEPT_IRET		(1U << 20)
 #define SVM_INTERCEPT_INVD		(1U << 22)
 #define SVM_INTERCEPT_HLT		(1U << 24)
 #define SVM_INTERCEPT_INVLPGA		(1U << 26)
@@ -81,6 +82,7 @@
 #define SVM_EXIT_INIT			0x063
 #define SVM_EXIT_VINTR			0x064
 #define SVM_EXIT_CPUID			0x072
+#define SVM_EXIT_IRET			0x074
 #define SVM_EXIT_INVD			0x076
 #define SVM_EXIT_HLT			0x078
 #define SVM_EXIT_INVLPGA		0x07a
