@@ -9,6 +9,7 @@
  *   guesttest DIR spin    run a spinning guest forever (for kill tests)
  *   guesttest DIR free    creating a VM and running a guest must work
  *                         (checks named guest/kvm-idle/...)
+ *   guesttest DIR hotplug the same after CPU hotplug (guest/hotplug/after-...)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -1398,7 +1399,7 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 3) {
-		fprintf(stderr, "usage: guesttest DIR all|busy|free\n");
+		fprintf(stderr, "usage: guesttest DIR all|busy|spin|free|hotplug\n");
 		return 2;
 	}
 	guest_dir = argv[1];
@@ -1413,6 +1414,9 @@ int main(int argc, char **argv)
 		printf("running\n");
 		for (;;)
 			vcpu_run(&v);
+	} else if (!strcmp(argv[2], "hotplug")) {
+		prefix = "hotplug/after-";
+		test_realmode_io();
 	} else if (!strcmp(argv[2], "free")) {
 		prefix = "kvm-idle/";
 		test_realmode_io();

@@ -355,6 +355,39 @@ else
 	fail vm/sigkill-in-guest-run "vms while running $vms_running, after $(param vms); pages $(param pages), before $pages0"
 fi
 
+# --- CPU hotplug while a guest runs ----------------------------------------
+# Taking a CPU away turns SVM off there (and the vCPU moves on); bringing
+# it back and running again turns it on.  With the VM gone, no CPU may be
+# left with SVM on, or the next VM would find it "held".
+cpu1=/sys/devices/system/cpu/cpu1/online
+if [ -w "$cpu1" ]; then
+	guesttest /lib/hxt/guests spin >/tmp/spin 2>&1 &
+	spinner=$!
+	i=0
+	while ! grep -q running /tmp/spin && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	why=
+	for round in 1 2 3; do
+		sleep 0.3
+		echo 0 >"$cpu1" 2>/tmp/hp || why="offline (round $round): $(cat /tmp/hp)"
+		sleep 0.3
+		echo 1 >"$cpu1" 2>/tmp/hp || why="online (round $round): $(cat /tmp/hp)"
+		[ -z "$why" ] || break
+	done
+	if [ -z "$why" ] && kill -0 $spinner 2>/dev/null; then
+		pass hotplug/offline-online-with-guest-running
+	else
+		fail hotplug/offline-online-with-guest-running "${why:-the guest process died}"
+	fi
+	kill -9 $spinner
+	wait $spinner 2>/dev/null
+	i=0
+	while [ "$(param vms)" != 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	expect hotplug/svm-off-after-last-vm 0 '^held-by-other-hypervisor: no$' "$HXENCTL" caps
+	relay runas "${HXT_MEMBER% *}" "${HXT_MEMBER#* }" "$HXT_HXEN_GID" /usr/bin/guesttest /lib/hxt/guests hotplug
+else
+	fail hotplug/cpu1 "cannot take CPU 1 offline here ($cpu1 not writable)"
+fi
+
 # --- unload, reload ------------------------------------------------------
 if rmmod hxen >"$OUT" 2>&1; then
 	if [ -e /dev/hxen ]; then

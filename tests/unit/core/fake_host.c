@@ -214,6 +214,11 @@ void hxh_svm_vmrun(u64 vmcb_pa, u64 host_save_pa, u64 *gprs)
 	fake_run.vmrun(vmcb_pa, host_save_pa, gprs);
 }
 
+void hxh_machine_check(void)
+{
+	fake_run.machine_checks++;
+}
+
 int hxh_vcpu_block(void *host, bool (*ready)(void *arg), void *arg)
 {
 	fake_run.blocks++;

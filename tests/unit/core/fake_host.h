@@ -73,6 +73,7 @@ void fake_set_cpu(int cpu);
  * - hxh_guest_enter() saves this process's x87/SSE state with FXSAVE and
  *   hxh_guest_exit() puts it back with FXRSTOR (both unprivileged), as
  *   the real host does around the guest's own state;
+ * - hxh_machine_check() only counts;
  * - hxh_vcpu_block() returns at once (0), or what @block returns;
  * - hxh_signal_pending() says no @signal_after times, then yes (like
  *   fake_mem.stop_after; <0: never).
@@ -87,6 +88,7 @@ struct fake_run {
 	long unbalanced;	/* enter inside enter, exit without enter */
 	long vmruns;		/* hxh_svm_vmrun calls */
 	long vmruns_outside;	/* ... not between enter and exit */
+	long machine_checks;	/* hxh_machine_check calls */
 	long blocks;		/* hxh_vcpu_block calls */
 	void *block_host;	/* ... the last one's @host */
 	long kicks;		/* hxh_vcpu_kick calls */

@@ -48,7 +48,9 @@ int test_failures;
 #define NR_CPUS		2
 
 #define RFLAGS_FIXED	0x2ULL
+#define RFLAGS_TF	(1ULL << 8)
 #define RFLAGS_IF	(1ULL << 9)
+#define DR6_BS		(1ULL << 14)
 #define CR0_PE		(1ULL << 0)
 #define CR0_ET		(1ULL << 4)
 #define CR0_PG		(1ULL << 31)
@@ -107,8 +109,8 @@ int test_failures;
 /* One #VMEXIT, and what the guest did before it. */
 struct step {
 	u64 code, info1, info2, int_info, int_state;
-	bool set_rip, set_rflags;
-	u64 rip, rflags;
+	bool set_rip, set_rflags, set_dr6;
+	u64 rip, rflags, dr6;
 	u32 regs_set;			/* bit n: regs[n] is the guest's GPR n */
 	u64 regs[HX_NR_GPRS];
 	u32 mxcsr;			/* nonzero: the guest loads this MXCSR */
@@ -126,7 +128,7 @@ struct rec {
 	u32 misc1, misc2, intercept_dr;
 	u32 asid;
 	u8 tlb_ctl;
-	u64 rip, rflags, efer, cr4, dr7;
+	u64 rip, rflags, efer, cr4, dr6, dr7;
 	u8 cpl;
 	u64 gprs[HX_NR_GPRS];		/* as the guest gets them */
 	u32 mxcsr;			/* the guest's, loaded */
@@ -226,6 +228,7 @@ static void record(struct rec *r, const struct vmcb *v, u64 vmcb_pa,
 	r->rflags = v->save.rflags;
 	r->efer = v->save.efer;
 	r->cr4 = v->save.cr4;
+	r->dr6 = v->save.dr6;
 	r->dr7 = v->save.dr7;
 	r->cpl = v->save.cpl;
 	memcpy(r->gprs, regs, sizeof(r->gprs));
@@ -288,6 +291,8 @@ static void cpu_vmrun(u64 vmcb_pa, u64 host_save_pa, u64 *gprs)
 		v->save.rip = s->rip;
 	if (s->set_rflags)
 		v->save.rflags = s->rflags;
+	if (s->set_dr6)
+		v->save.dr6 = s->dr6;
 	ctl->exit_code = s->code;
 	ctl->exit_info_1 = s->info1;
 	ctl->exit_info_2 = s->info2;
@@ -391,22 +396,28 @@ static void amd_machine(void)
 	fake_set_msr(MSR_VM_HSAVE_PA, 0);
 }
 
+/* A fresh vCPU @id for a group of tests: nothing left from the last. */
+static bool new_vcpu(u32 id)
+{
+	hx_vcpu_destroy(vcpu);
+	vcpu = hx_vcpu_create(vm, id);
+	if (!vcpu)
+		return false;
+	vcpu->host = &host_marker;
+	hx_vcpu_set_io_buffer(vcpu, io_buf, IO_SIZE);
+	return true;
+}
+
 static bool guest_create(u32 id)
 {
+	vcpu = NULL;
 	if (hx_vm_create(&vm))
 		return false;
 	if (hx_vm_add_ram(vm, 0, RAM_LOW) ||
-	    hx_vm_add_ram(vm, 1 * MiB, 3 * MiB)) {
+	    hx_vm_add_ram(vm, 1 * MiB, 3 * MiB) || !new_vcpu(id)) {
 		hx_vm_destroy(vm);
 		return false;
 	}
-	vcpu = hx_vcpu_create(vm, id);
-	if (!vcpu) {
-		hx_vm_destroy(vm);
-		return false;
-	}
-	vcpu->host = &host_marker;
-	hx_vcpu_set_io_buffer(vcpu, io_buf, IO_SIZE);
 	return true;
 }
 
@@ -466,7 +477,9 @@ static u64 reg_pattern(int r)
 
 /*
  * Real mode at 0:CODE with every segment based at 0, recognisable
- * register values, and nothing pending from an earlier test.
+ * register values, and nothing pending from the test before in the same
+ * group (setting the state leaves queued events, EVENTINJ and the
+ * interrupt shadow alone).
  */
 static void real_mode(u64 rflags)
 {
@@ -626,6 +639,9 @@ static void test_vmcb_init(void)
 	EXPECT("svm/vmcb-io-and-msr-maps-all-ones", ones);
 	EXPECT("svm/vmcb-nested-paging", (ctl->np_ctl & SVM_NP_ENABLE) &&
 	       ctl->n_cr3 == hxh_page_to_pa(to_svm_vm(vm)->npt_root));
+	EXPECT("svm/vmcb-exception-intercepts", ctl->intercept_exceptions ==
+	       ((1U << HX_VECTOR_DB) | (1U << HX_VECTOR_AC) |
+		(1U << HX_VECTOR_MC)));
 	EXPECT("svm/vmcb-int-ctl", ctl->int_ctl == SVM_INT_CTL_V_INTR_MASKING &&
 	       !ctl->event_inj);
 	EXPECT("svm/vmcb-reset-state", s->rip == 0xfff0 &&
@@ -794,7 +810,7 @@ static void test_run_on_held_cpu(void)
 	ret = hx_vcpu_run(v);
 	fake_set_cpu(0);
 	EXPECT("svm/run-after-release", ret == -HX_EINTR &&
-	       fake_run.vmruns == 2 && rec(0)->cpu == 1 &&
+	       fake_run.vmruns == 1 && rec(0)->cpu == 1 &&
 	       (msr_on(1, HX_MSR_EFER) & HX_EFER_SVME));
 	hx_vcpu_destroy(v);
 	vcpu = keep;
@@ -1634,6 +1650,84 @@ static void test_reinject(void)
 	       rec(2)->event_inj == EV_INTR(0x38));
 }
 
+/*
+ * NMI blocking (nmi.c): an injected NMI masks NMIs until its handler's
+ * IRET has run; a second NMI waits, and the guest single-steps over the
+ * IRET so that it goes in right after.
+ */
+static void test_nmi_blocking(void)
+{
+	struct step *s;
+	int ret;
+
+	real_mode(0);
+	script_reset();
+	hx_vcpu_inject(vcpu, true, 0);
+	s = step(SVM_EXIT_INTR, 0, 0);		/* in the NMI handler */
+	step_rip(s, CODE + 0x10);
+	s->inject = true;			/* a second NMI */
+	s->inject_nmi = true;
+	step_rip(step(SVM_EXIT_IRET, 0, 0), CODE + 0x10);
+	/* The step: IRET popped the interrupted code's RFLAGS. */
+	s = step(SVM_EXIT_EXCP_BASE + HX_VECTOR_DB, 0, 0);
+	step_rip(s, CODE + 0x20);
+	step_rflags(s, RFLAGS_FIXED);
+	s->set_dr6 = true;
+	s->dr6 = 0xffff0ff0ULL | DR6_BS;
+	step(SVM_EXIT_INTR, 0, 0);
+	ret = hx_vcpu_run(vcpu);
+	EXPECT("svm/nmi-masks-and-intercepts-iret", ret == -HX_EINTR &&
+	       rec(0)->event_inj == EV_NMI &&
+	       (rec(0)->misc1 & SVM_INTERCEPT_IRET));
+	EXPECT("svm/nmi-blocked-in-handler", script.inject_ret == 0 &&
+	       !(rec(1)->event_inj & SVM_EVT_VALID) &&
+	       (rec(1)->misc1 & SVM_INTERCEPT_IRET));
+	EXPECT("svm/nmi-steps-over-iret", rec(2)->rip == CODE + 0x10 &&
+	       !(rec(2)->event_inj & SVM_EVT_VALID) &&
+	       (rec(2)->rflags & RFLAGS_TF) &&
+	       !(rec(2)->misc1 & SVM_INTERCEPT_IRET));
+	EXPECT("svm/nmi-after-iret", rec(3)->event_inj == EV_NMI &&
+	       !(rec(3)->rflags & RFLAGS_TF) && !(rec(3)->dr6 & DR6_BS) &&
+	       (rec(3)->misc1 & SVM_INTERCEPT_IRET));
+	EXPECT("svm/nmi-step-not-guests", vcpu->stats.exceptions == 0 &&
+	       rec(4)->event_inj == 0 && !hx_vcpu_events(vcpu));
+
+	/* Nothing waiting at the IRET: unmasked once it has run. */
+	if (!new_vcpu(2))
+		return;
+	real_mode(0);
+	script_reset();
+	hx_vcpu_inject(vcpu, true, 0);
+	step_rip(step(SVM_EXIT_IRET, 0, 0), CODE + 0x10);
+	step_rip(step(SVM_EXIT_INTR, 0, 0), CODE + 0x30);
+	s = step(SVM_EXIT_INTR, 0, 0);
+	s->inject = true;
+	s->inject_nmi = true;
+	ret = hx_vcpu_run(vcpu);
+	EXPECT("svm/nmi-unmasked-after-iret", ret == -HX_EINTR &&
+	       rec(0)->event_inj == EV_NMI && rec(3)->event_inj == EV_NMI &&
+	       !(rec(3)->rflags & RFLAGS_TF));
+}
+
+/* Intercepted #DB and #AC are the guest's; #MC is the host's. */
+static void test_exceptions(void)
+{
+	real_mode(0);
+	script_reset();
+	step(SVM_EXIT_EXCP_BASE + HX_VECTOR_DB, 0, 0);
+	step(SVM_EXIT_EXCP_BASE + HX_VECTOR_AC, 0, 0);
+	step(SVM_EXIT_EXCP_BASE + HX_VECTOR_MC, 0, 0);
+	hx_vcpu_run(vcpu);
+	EXPECT("svm/guest-db-reflected", rec(1)->event_inj ==
+	       EV_EXC(HX_VECTOR_DB) && rec(1)->rip == CODE);
+	EXPECT("svm/guest-ac-reflected", rec(2)->event_inj ==
+	       EV_EXC_ERR(HX_VECTOR_AC, 0));
+	EXPECT("svm/mc-to-host", fake_run.machine_checks == 1 &&
+	       rec(3)->event_inj == 0);
+	EXPECT("svm/exception-stats", vcpu->stats.exceptions == 2 &&
+	       vcpu->stats.exits == 4);
+}
+
 static void test_vintr_at_hlt(void)
 {
 	struct step *s;
@@ -1763,9 +1857,19 @@ static void test_teardown(long base_blocks, long base_zallocs)
 	       fake_mem.zallocs_live == 0);
 }
 
+/* Each on a fresh vCPU 2. */
+static void (*const groups[])(void) = {
+	test_cpuid, test_hlt, test_msr, test_io, test_string_io,
+	test_vmmcall, test_shutdown_and_failures, test_npf, test_dr,
+	test_xsetbv, test_exceptions, test_inject_if1,
+	test_inject_if0_window, test_inject_shadow, test_inject_nmi,
+	test_nmi_blocking, test_reinject, test_vintr_at_hlt, test_stats,
+};
+
 int main(void)
 {
 	long base_blocks, base_zallocs;
+	size_t i;
 
 	test_probe_failures();
 	test_probe();
@@ -1783,23 +1887,13 @@ int main(void)
 	test_world_switch();
 	test_asids();
 	test_run_on_held_cpu();
-	test_cpuid();
-	test_hlt();
-	test_msr();
-	test_io();
-	test_string_io();
-	test_vmmcall();
-	test_shutdown_and_failures();
-	test_npf();
-	test_dr();
-	test_xsetbv();
-	test_inject_if1();
-	test_inject_if0_window();
-	test_inject_shadow();
-	test_inject_nmi();
-	test_reinject();
-	test_vintr_at_hlt();
-	test_stats();
+	for (i = 0; i < HX_ARRAY_SIZE(groups); i++) {
+		if (!new_vcpu(2)) {
+			EXPECT("svm/vcpu-create", false);
+			return 1;
+		}
+		groups[i]();
+	}
 	test_teardown(base_blocks, base_zallocs);
 	return test_failures ? 1 : 0;
 }
