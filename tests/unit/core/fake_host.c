@@ -208,7 +208,7 @@ void hxh_svm_vmrun(u64 vmcb_pa, u64 host_save_pa, u64 *gprs)
 	if (!fake_run.in_guest)
 		fake_run.vmruns_outside++;
 	if (!fake_run.vmrun) {
-		fprintf(stderr, "fake host: hxh_svm_vmrun without a CPU\n");
+		fprintf(stderr, "fake host: %s without a CPU\n", __func__);
 		abort();
 	}
 	fake_run.vmrun(vmcb_pa, host_save_pa, gprs);

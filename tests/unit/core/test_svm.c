@@ -45,7 +45,7 @@ int test_failures;
 #define MSR_MTRR_DEF	0x000002ff
 #define HOST_EFER	0xd01ULL
 #define NR_ASIDS	4
-#define NR_CPUS		2
+#define NR_FAKE_CPUS	2
 
 #define RFLAGS_FIXED	0x2ULL
 #define RFLAGS_TF	(1ULL << 8)
@@ -61,7 +61,6 @@ int test_failures;
 #define SEG_CODE16	0x009b
 #define SEG_DATA16	0x0093
 #define SEG_L		(1U << 9)
-#define SEG_DPL3	(3U << 5)
 #define PTE		0x7ULL		/* present, writable, user */
 #define PTE_PS		0x80ULL
 
@@ -100,7 +99,7 @@ int test_failures;
 #define UNMAPPED	0x8000000000ULL
 #define IO_SIZE		256
 
-/* --- the scripted CPU ------------------------------------------------- */
+/* --- the scripted CPU ----------------------------------------------------- */
 
 #define MAX_STEPS	16
 #define MAX_RECS	24
@@ -318,12 +317,13 @@ static void script_reset(void)
 
 static struct step *step(u64 code, u64 info1, u64 info2)
 {
-	struct step *s = &script.steps[script.nr_steps++];
+	struct step *s;
 
-	if (script.nr_steps > MAX_STEPS) {
+	if (script.nr_steps >= MAX_STEPS) {
 		fprintf(stderr, "test_svm: script too long\n");
 		abort();
 	}
+	s = &script.steps[script.nr_steps++];
 	memset(s, 0, sizeof(*s));
 	s->code = code;
 	s->info1 = info1;
@@ -368,7 +368,7 @@ static bool window_closed(const struct rec *r)
 	       !(r->misc1 & SVM_INTERCEPT_VINTR);
 }
 
-/* --- the machine and the guest ------------------------------------------ */
+/* --- the machine and the guest -------------------------------------------- */
 
 /*
  * An AMD CPU with SVM and nested paging, AVX and friends but no XSAVE
@@ -377,7 +377,7 @@ static bool window_closed(const struct rec *r)
  */
 static void amd_machine(void)
 {
-	fake_reset(NR_CPUS);
+	fake_reset(NR_FAKE_CPUS);
 	fake_set_vendor("AuthenticAMD");
 	/* ECX: SSE3, MONITOR, VMX, FMA, x2APIC, AVX, F16C; EDX: FPU, APIC, SSE2 */
 	fake_set_leaf(HX_CPUID_FEATURES, 0x00a00f11, 0x12345678,
@@ -551,7 +551,7 @@ static bool npt_present(u64 gpa)
 	return false;
 }
 
-/* --- backend setup --------------------------------------------------------- */
+/* --- backend setup -------------------------------------------------------- */
 
 static void test_probe_failures(void)
 {
@@ -571,7 +571,7 @@ static void test_probe_failures(void)
 			clean = false;
 	}
 	EXPECT("svm/probe-fails-at-every-allocation-without-leak",
-	       clean && probed && n == 1 + 2 * NR_CPUS + 1);
+	       clean && probed && n == 1 + 2 * NR_FAKE_CPUS + 1);
 }
 
 static void test_probe(void)
@@ -659,7 +659,7 @@ static void test_vmcb_init(void)
 	       !npt_present(LAPIC));
 }
 
-/* --- the world switch ------------------------------------------------------ */
+/* --- the world switch ----------------------------------------------------- */
 
 static void test_world_switch(void)
 {
@@ -737,6 +737,8 @@ static void test_asids(void)
 	}
 	if (!ok) {
 		EXPECT("svm/asid-vcpus", ok);
+		for (i = 0; i < 4; i++)
+			hx_vcpu_destroy(v[i]);
 		return;
 	}
 	/* v0..v3 on CPU 0, then v0 again, then v0 on CPU 1. */
@@ -768,7 +770,7 @@ static void test_asids(void)
 		hx_vcpu_destroy(v[i]);
 	vcpu = keep;
 
-	/* Another hypervisor took CPU 1 meanwhile?  No: it is ours now. */
+	/* Both CPUs have SVM enabled now, by hxen itself. */
 	EXPECT("svm/check-free-ignores-own-cpus",
 	       hx_arch->check_free() == 0);
 }
@@ -780,7 +782,7 @@ static void test_run_on_held_cpu(void)
 	struct hx_vm *v2 = NULL;
 	int ret;
 
-	/* CPU 1 is ours now; turn it off as if all VMs were gone... */
+	/* CPU 1 goes offline: hxen turns SVM off there... */
 	fake_set_cpu(1);
 	hx_arch->cpu_down();
 	fake_set_cpu(0);
@@ -816,7 +818,7 @@ static void test_run_on_held_cpu(void)
 	vcpu = keep;
 }
 
-/* --- exit dispatch ------------------------------------------------------------ */
+/* --- exit dispatch -------------------------------------------------------- */
 
 static struct step *cpuid_step(u32 leaf, u32 subleaf)
 {
@@ -1325,6 +1327,17 @@ static void test_npf(void)
 	EXPECT("svm/npf-stats", vcpu->stats.npf == 1 &&
 	       vcpu->stats.mmio == 1 && vcpu->stats.exits == 1);
 
+	/* The same fault while delivering an interrupt: not emulated. */
+	script_reset();
+	vmcb()->save.rip = CODE;
+	step(SVM_EXIT_NPF, SVM_NPF_FINAL_GPA | SVM_NPF_WRITE,
+	     VGA + 0x10)->int_info = EV_INTR(0x30);
+	ret = hx_vcpu_run(vcpu);
+	EXPECT("svm/npf-during-delivery-not-emulated", ret == 0 &&
+	       vcpu->exit.reason == HX_EXIT_INTERNAL && rip_now() == CODE &&
+	       vmcb()->control.event_inj == EV_INTR(0x30));
+	vmcb()->control.event_inj = 0;
+
 	/* mov ax, [0x20]: the host's answer goes into AX on re-entry. */
 	CODE_BYTES(0x8b, 0x06, 0x20, 0x00);
 	vmcb()->save.rip = CODE;
@@ -1520,7 +1533,7 @@ static void test_xsetbv(void)
 	       advanced(0, 0) && vcpu->fpu.xcr0 == HX_XFEATURE_X87);
 }
 
-/* --- event injection ----------------------------------------------------------- */
+/* --- event injection ------------------------------------------------------ */
 
 static void test_inject_if1(void)
 {
@@ -1709,6 +1722,64 @@ static void test_nmi_blocking(void)
 	       !(rec(3)->rflags & RFLAGS_TF));
 }
 
+/*
+ * A guest that halts inside its NMI handler while another NMI waits must
+ * not spin: with IF=1 it sleeps, with IF=0 the host hears of the HLT.
+ */
+static void test_hlt_in_nmi_handler(void)
+{
+	struct step *s;
+	long blocks;
+	int ret;
+
+	if (!new_vcpu(3))
+		return;
+	real_mode(RFLAGS_IF);
+	script_reset();
+	hx_vcpu_inject(vcpu, true, 0);
+	s = step(SVM_EXIT_HLT, 0, 0);		/* HLT in the handler */
+	step_rip(s, CODE + 0x10);
+	s->inject = true;
+	s->inject_nmi = true;
+	ret = hx_vcpu_run(vcpu);
+	blocks = fake_run.blocks;
+	EXPECT("svm/hlt-in-nmi-handler-sleeps", ret == -HX_EINTR &&
+	       rec(0)->event_inj == EV_NMI && blocks == 1 &&
+	       !(rec(1)->event_inj & SVM_EVT_VALID));
+
+	if (!new_vcpu(4))
+		return;
+	real_mode(0);
+	script_reset();
+	hx_vcpu_inject(vcpu, true, 0);
+	s = step(SVM_EXIT_HLT, 0, 0);
+	step_rip(s, CODE + 0x10);
+	s->inject = true;
+	s->inject_nmi = true;
+	ret = hx_vcpu_run(vcpu);
+	EXPECT("svm/hlt-in-nmi-handler-if0-exits", ret == 0 &&
+	       vcpu->exit.reason == HX_EXIT_HLT && script.nr_runs == 1 &&
+	       fake_run.blocks == 0);
+	__atomic_store_n(&vcpu->events, 0, __ATOMIC_SEQ_CST);
+}
+
+/* New state from the host drops an injection meant for the old one. */
+static void test_set_state_drops_injection(void)
+{
+	struct hx_state st;
+
+	real_mode(RFLAGS_IF);
+	script_reset();
+	msr_step(false, 0x12345, 0);		/* #GP queued for the guest */
+	fake_run.signal_after = 1;		/* and a signal ends the run */
+	hx_vcpu_run(vcpu);
+	EXPECT("svm/gp-queued", vmcb()->control.event_inj == EV_GP);
+	hx_vcpu_get_state(vcpu, &st);
+	hx_vcpu_set_state(vcpu, &st);
+	EXPECT("svm/set-state-drops-queued-gp",
+	       !(vmcb()->control.event_inj & SVM_EVT_VALID));
+}
+
 /* Intercepted #DB and #AC are the guest's; #MC is the host's. */
 static void test_exceptions(void)
 {
@@ -1789,7 +1860,7 @@ static void test_stats(void)
 	       st->io == 1 && st->hypercalls == 0 && st->user == 2);
 }
 
-/* --- lifecycle ------------------------------------------------------------------ */
+/* --- lifecycle ------------------------------------------------------------ */
 
 static void test_lifecycle(long base_blocks, long base_zallocs)
 {
@@ -1809,10 +1880,12 @@ static void test_lifecycle(long base_blocks, long base_zallocs)
 			err = hx_vm_add_ram(v, 0, 0x10000);
 		if (!err)
 			err = hx_vm_add_ram(v, 2 * MiB, 2 * MiB);
-		if (!err && !(c0 = hx_vcpu_create(v, 0)))
-			err = -HX_ENOMEM;
-		if (!err && !(c1 = hx_vcpu_create(v, 1)))
-			err = -HX_ENOMEM;
+		if (!err) {
+			c0 = hx_vcpu_create(v, 0);
+			c1 = c0 ? hx_vcpu_create(v, 1) : NULL;
+			if (!c1)
+				err = -HX_ENOMEM;
+		}
 		fake_mem.fail_after = -1;
 		done = !err;
 		if (err && err != -HX_ENOMEM)
@@ -1837,7 +1910,7 @@ static void test_teardown(long base_blocks, long base_zallocs)
 	guest_destroy();
 	EXPECT("svm/vm-and-vcpus-freed", fake_mem.blocks_live == base_blocks &&
 	       fake_mem.zallocs_live == base_zallocs);
-	for (i = 0; i < NR_CPUS; i++)
+	for (i = 0; i < NR_FAKE_CPUS; i++)
 		off &= msr_on(i, HX_MSR_EFER) == HOST_EFER &&
 		       msr_on(i, MSR_VM_HSAVE_PA) == 0;
 	EXPECT("svm/last-vm-turns-svm-off", off);
@@ -1863,7 +1936,8 @@ static void (*const groups[])(void) = {
 	test_vmmcall, test_shutdown_and_failures, test_npf, test_dr,
 	test_xsetbv, test_exceptions, test_inject_if1,
 	test_inject_if0_window, test_inject_shadow, test_inject_nmi,
-	test_nmi_blocking, test_reinject, test_vintr_at_hlt, test_stats,
+	test_nmi_blocking, test_hlt_in_nmi_handler,
+	test_set_state_drops_injection, test_reinject, test_vintr_at_hlt, test_stats,
 };
 
 int main(void)

@@ -84,7 +84,13 @@ int svm_exit_npf(struct svm_vcpu *sv)
 	int ret;
 
 	sv->vcpu.stats.npf++;
-	if ((ctl->exit_info_1 & (SVM_NPF_FETCH | SVM_NPF_GUEST_TABLES)) ||
+	/*
+	 * A fault while delivering an event (the guest's stack or IDT in a
+	 * hole): the instruction at RIP has not run, and emulating it would
+	 * lose the event.  Not supported.
+	 */
+	if ((ctl->exit_int_info & SVM_EVT_VALID) ||
+	    (ctl->exit_info_1 & (SVM_NPF_FETCH | SVM_NPF_GUEST_TABLES)) ||
 	    hx_ram_page(&sv->vcpu.vm->ram, gpa))
 		return exit_to_host_internal(sv, HX_INTERNAL_EMULATION);
 	svm_emul_ctx(sv, &ctx);

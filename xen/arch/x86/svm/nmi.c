@@ -17,16 +17,36 @@
 #define RFLAGS_RF	(1ULL << 16)
 #define DR6_BS		(1ULL << 14)
 
+/* Does the guest block NMIs now?  (May update the tracking first.) */
+static bool svm_nmi_blocked(struct svm_vcpu *sv)
+{
+	struct svm_nmi *n = &sv->nmi;
+
+	if (n->iret_seen && sv->vmcb->save.rip != n->iret_rip &&
+	    !n->stepping) {
+		n->masked = false;
+		n->iret_seen = false;
+	}
+	return n->masked;
+}
+
+bool svm_nmi_deliverable(struct svm_vcpu *sv)
+{
+	return (hx_vcpu_events(&sv->vcpu) & HX_EVENT_NMI) &&
+	       !svm_nmi_blocked(sv);
+}
+
+void svm_nmi_state_set(struct svm_vcpu *sv)
+{
+	sv->nmi.stepping = false;
+}
+
 bool svm_nmi_can_inject(struct svm_vcpu *sv)
 {
 	struct vmcb_save *s = &sv->vmcb->save;
 	struct svm_nmi *n = &sv->nmi;
 
-	if (n->iret_seen && s->rip != n->iret_rip && !n->stepping) {
-		n->masked = false;
-		n->iret_seen = false;
-	}
-	if (!n->masked)
+	if (!svm_nmi_blocked(sv))
 		return true;
 	if (n->iret_seen && !n->stepping) {
 		n->guest_tf = s->rflags & RFLAGS_TF;

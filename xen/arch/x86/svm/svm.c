@@ -314,12 +314,23 @@ static void svm_inject_events(struct svm_vcpu *sv)
 	struct hx_vcpu *vcpu = &sv->vcpu;
 	u32 ev = hx_vcpu_events(vcpu);
 
-	if (!ev || (ctl->event_inj & SVM_EVT_VALID))
+	if (!ev)
 		return;
+	/*
+	 * One event per entry.  An IRQ that has to wait behind another
+	 * event asks for a window, which exits once that one is delivered.
+	 */
+	if (ctl->event_inj & SVM_EVT_VALID) {
+		if (ev & HX_EVENT_IRQ)
+			svm_open_window(ctl);
+		return;
+	}
 	if ((ev & HX_EVENT_NMI) && svm_nmi_can_inject(sv)) {
 		ctl->event_inj = 2 | SVM_EVT_TYPE_NMI | SVM_EVT_VALID;
 		hx_vcpu_take_event(vcpu, HX_EVENT_NMI);
 		svm_nmi_injected(sv);
+		if (ev & HX_EVENT_IRQ)
+			svm_open_window(ctl);
 		return;
 	}
 	if (!(ev & HX_EVENT_IRQ))
@@ -413,9 +424,13 @@ static int svm_exit_cpuid(struct svm_vcpu *sv)
 	return 1;
 }
 
+/* Something the guest can take now: an IRQ, or an NMI it does not block. */
 static bool svm_has_event(void *arg)
 {
-	return hx_vcpu_events(arg) != 0;
+	struct svm_vcpu *sv = arg;
+
+	return (hx_vcpu_events(&sv->vcpu) & HX_EVENT_IRQ) ||
+	       svm_nmi_deliverable(sv);
 }
 
 /*
@@ -429,13 +444,13 @@ static int svm_exit_hlt(struct svm_vcpu *sv)
 
 	svm_skip(sv, LEN_HLT);
 	vcpu->stats.hlt++;
-	if (hx_vcpu_events(vcpu) & HX_EVENT_NMI)
+	if (svm_nmi_deliverable(sv))
 		return 1;
 	if (!(sv->vmcb->save.rflags & RFLAGS_IF)) {
 		vcpu->exit.reason = HX_EXIT_HLT;
 		return 0;
 	}
-	hxh_vcpu_block(vcpu->host, svm_has_event, vcpu);
+	hxh_vcpu_block(vcpu->host, svm_has_event, sv);
 	return 1;
 }
 
@@ -448,6 +463,8 @@ static int svm_exit_io(struct svm_vcpu *sv)
 
 	if (info & SVM_IOIO_STR)
 		return svm_exit_string_io(sv);
+	if (!vcpu->io_data || vcpu->io_data_size < size)
+		return exit_to_host_internal(sv, HX_INTERNAL_EMULATION);
 
 	vcpu->exit.reason = HX_EXIT_IO;
 	vcpu->exit.io.port = (u16)(info >> SVM_IOIO_PORT_SHIFT);
@@ -686,6 +703,13 @@ static void svm_set_state(struct hx_vcpu *vcpu, const struct hx_state *st)
 	s->cr3 = st->cr3;
 	s->cr4 = st->cr4;
 	s->efer = st->efer | HX_EFER_SVME;
+	/*
+	 * New state drops what was about to be delivered into the old one
+	 * (as KVM's SET_REGS does), and any step hxen had started over an
+	 * NMI handler's IRET (RFLAGS are the host's now).
+	 */
+	sv->vmcb->control.event_inj = 0;
+	svm_nmi_state_set(sv);
 	__builtin_memcpy(vcpu->db, st->db, sizeof(vcpu->db));
 	s->dr6 = st->dr6;
 	s->dr7 = st->dr7;

@@ -103,6 +103,8 @@ void svm_window_at_hlt(struct svm_vcpu *sv);
 
 /* nmi.c */
 bool svm_nmi_can_inject(struct svm_vcpu *sv);
+bool svm_nmi_deliverable(struct svm_vcpu *sv);
+void svm_nmi_state_set(struct svm_vcpu *sv);
 void svm_nmi_injected(struct svm_vcpu *sv);
 int svm_exit_iret(struct svm_vcpu *sv);
 bool svm_nmi_step_done(struct svm_vcpu *sv);
