@@ -59,7 +59,7 @@ t_expect hxenctl/loaded-no-node 3 "loaded but /nonexistent/hxen is missing.*udev
 	env HXEN_DEVICE=/nonexistent/hxen "$ctl" version
 rmdir "$tmp/root/sys/module/hxen"
 t_expect hxenctl/abi-mismatch 5 "ABI mismatch: hxenctl $ver speaks ABI 1.x but the loaded module 9.0.0 speaks ABI 2.0" \
-	env FAKE_ABI_MAJOR=2 FAKE_BUILD=9.0.0 HXEN_DEVICE="$dev" FAKE_HXEN=1 LD_PRELOAD="$shim" "$ctl" version
+	env FAKE_ABI_MAJOR=2 FAKE_ABI_MINOR=0 FAKE_BUILD=9.0.0 HXEN_DEVICE="$dev" FAKE_HXEN=1 LD_PRELOAD="$shim" "$ctl" version
 t_expect hxenctl/abi-minor-newer-ok 0 "abi 1.7" \
 	env FAKE_ABI_MINOR=7 HXEN_DEVICE="$dev" FAKE_HXEN=1 LD_PRELOAD="$shim" "$ctl" version
 t_expect hxenctl/not-an-hxen-device 5 "is not an hxen device" \
