@@ -9,6 +9,7 @@ set -u
 exec >/dev/console 2>&1
 
 version=${1:-}
+abi=${2:-}
 pass() { printf 'HXT: PASS: %s\n' "$1"; }
 fail() { printf 'HXT: FAIL: %s: %s\n' "$1" "$(printf '%s' "$2" | tr '\n' ' ' | head -c 400)"; }
 info() { printf 'HXT: INFO: %s\n' "$*"; }
@@ -53,7 +54,7 @@ fi
 # alice is in group hxen: hxenctl version works.
 out=$(runuser -u alice -- hxenctl version 2>&1)
 st=$?
-if [ "$st" -eq 0 ] && printf '%s\n' "$out" | grep -qx 'abi 1\.0' &&
+if [ "$st" -eq 0 ] && printf '%s\n' "$out" | grep -qx "abi $abi" &&
 	printf '%s\n' "$out" | grep -qx "hxenctl $version" &&
 	printf '%s\n' "$out" | grep -qx "module $version (kernel $kver)"; then
 	pass alice-version

@@ -23,6 +23,8 @@ top=$(cd "$here/../.." && pwd)
 . "$top/tests/lib/report.sh"
 # shellcheck source=../lib/debian.sh
 . "$top/tests/lib/debian.sh"
+# shellcheck source=../lib/abi.sh
+. "$top/tests/lib/abi.sh"
 
 version=$(cat "$top/VERSION")
 work=${HXEN_DISTRO_WORK:-/var/tmp/hxen-distro}
@@ -254,7 +256,7 @@ if [ -z "$blocked" ]; then
 
 		[Service]
 		Type=oneshot
-		ExecStart=/usr/local/sbin/hxen-distro-check $version
+		ExecStart=/usr/local/sbin/hxen-distro-check $version $(hx_abi_version)
 		StandardOutput=journal+console
 		StandardError=journal+console
 		TimeoutStartSec=240

@@ -196,8 +196,8 @@ else
 fi
 
 # --- hxenctl version ----------------------------------------------------
-printf 'hxenctl %s\nmodule %s (kernel %s)\nabi 1.1\n' "$HXT_VERSION" "$HXT_VERSION" \
-	"$(uname -r)" >/tmp/want-version
+printf 'hxenctl %s\nmodule %s (kernel %s)\nabi %s\n' "$HXT_VERSION" "$HXT_VERSION" \
+	"$(uname -r)" "$HXT_ABI" >/tmp/want-version
 run "$HXENCTL" version
 if [ "$ST" -ne 0 ]; then
 	fail version "exit $ST: $(head -c 200 "$ERR")"
@@ -277,7 +277,7 @@ fi
 expect perm/outsider 4 '^hxenctl: .*not in group hxen' runas "${HXT_OUTSIDER% *}" "${HXT_OUTSIDER#* }" - "$HXENCTL" version
 expect_x perm/not-logged-in-again 4 '^hxenctl: .*log out and back in' 'not in group hxen' \
 	runas "${HXT_STALE% *}" "${HXT_STALE#* }" - "$HXENCTL" version
-expect perm/member 0 '^abi 1\.1$' runas "${HXT_MEMBER% *}" "${HXT_MEMBER#* }" "$HXT_HXEN_GID" "$HXENCTL" version
+expect perm/member 0 "^abi ${HXT_ABI}\$" runas "${HXT_MEMBER% *}" "${HXT_MEMBER#* }" "$HXT_HXEN_GID" "$HXENCTL" version
 
 # --- VMs: guest RAM, invalid arguments, lifetime --------------------------
 relay vmtest memory

@@ -4,6 +4,8 @@
 # Source after tests/lib/report.sh, tests/lib/debian.sh and kernels.sh.
 
 HXS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../lib/abi.sh
+. "$HXS_DIR/../lib/abi.sh"
 HXT_TIMEOUT=${HXT_TIMEOUT:-300}
 # bzimage: boot the packaged vmlinuz through the BIOS, as a PC does.
 # pvh: start the image's uncompressed ELF at its PVH entry, skipping the
@@ -134,6 +136,7 @@ hxs_initrd() {
 		HXT_MODE=$mode
 		HXT_LINE=$line
 		HXT_VERSION=$(hxk_version)
+		HXT_ABI=$(hx_abi_version)
 		HXT_KVM="${kvm# }"
 		HXT_HXEN_DEPS="${predeps# }"
 		HXT_KVM_HOLDS=$holds

@@ -8,6 +8,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$top/tests/lib/report.sh"
+# shellcheck source=../lib/abi.sh
+. "$top/tests/lib/abi.sh"
 
 ctl=$top/userspace/hxenctl/hxenctl
 [ -x "$ctl" ] || make -s -C "$top/userspace" >/dev/null
@@ -49,7 +51,7 @@ t_expect hxenctl/doctor-extra-argument 2 "unexpected argument" "$ctl" doctor --a
 
 # --- version ------------------------------------------------------------------
 out=$(fake version 2>&1)
-want=$(printf 'hxenctl %s\nmodule 0.1.0 (kernel 6.1.0-test-amd64)\nabi 1.1' "$ver")
+want=$(printf 'hxenctl %s\nmodule 0.1.0 (kernel 6.1.0-test-amd64)\nabi %s' "$ver" "$(hx_abi_version)")
 if [ "$out" = "$want" ]; then t_pass hxenctl/version-output
 else t_fail hxenctl/version-output "got: $out"; fi
 t_expect hxenctl/not-loaded 3 "not loaded \(/nonexistent/hxen is missing\).*modprobe hxen" \
