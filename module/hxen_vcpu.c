@@ -429,6 +429,7 @@ static long hxen_vcpu_get_stats(struct hxen_vcpu *v, void __user *argp)
 	out.user_exits = s->user;
 	out.irq_window_exits = s->irq_windows;
 	out.exception_exits = s->exceptions;
+	out.unknown_hypercalls = s->unknown_hypercalls;
 	return copy_to_user(argp, &out, sizeof(out)) ? -EFAULT : 0;
 }
 

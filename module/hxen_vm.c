@@ -69,8 +69,34 @@ static long hxen_vm_get_stats(struct hxen_vm *vm, void __user *argp)
 	memset(&st, 0, sizeof(st));
 	mutex_lock(&vm->lock);
 	st.ram_pages = vm->core->ram.nr_pages;
+	st.nr_vcpus = bitmap_weight(vm->vcpu_ids, HXEN_MAX_VCPUS);
 	mutex_unlock(&vm->lock);
 	return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+/* The Xen personality, once, while the VM has no vCPU. */
+static long hxen_vm_enable_xen(struct hxen_vm *vm, void __user *argp)
+{
+	struct hxen_xen_config c;
+	size_t i;
+	long err;
+
+	if (copy_from_user(&c, argp, sizeof(c)))
+		return -EFAULT;
+	if (c.pad || c.flags || c.pad2)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(c.reserved); i++)
+		if (c.reserved[i])
+			return -EINVAL;
+	mutex_lock(&vm->lock);
+	if (vm->core->xen.enabled)
+		err = -EEXIST;
+	else if (!bitmap_empty(vm->vcpu_ids, HXEN_MAX_VCPUS))
+		err = -EBUSY;
+	else
+		err = hx_xen_enable(vm->core, c.domid, c.version);
+	mutex_unlock(&vm->lock);
+	return err;
 }
 
 static long hxen_vm_ioctl(struct file *file, unsigned int cmd,
@@ -89,6 +115,8 @@ static long hxen_vm_ioctl(struct file *file, unsigned int cmd,
 		return hxen_vm_add_ram(vm, argp);
 	case HXEN_VM_GET_STATS:
 		return hxen_vm_get_stats(vm, argp);
+	case HXEN_VM_ENABLE_XEN:
+		return hxen_vm_enable_xen(vm, argp);
 	case HXEN_VM_CREATE_VCPU:
 		if (arg >= HXEN_MAX_VCPUS)
 			return -EINVAL;

@@ -1349,6 +1349,93 @@ static void test_long_mmio(void)
 	vm_close(&vm);
 }
 
+/* The Xen interface: CPUID leaves, the hypercall page, xen_version. */
+static void test_xen_abi(void)
+{
+	struct hxen_xen_config xc = { .domid = 7 };
+	struct hxen_vcpu_stats st;
+	struct vcpu v;
+	struct vm vm;
+	long long val;
+	int err;
+
+	err = vm_open(&vm);
+	if (!err)
+		err = load_guest(&vm, "longmode_xen");
+	check("xen/setup", !err, "%s", strerror(-err));
+	if (err)
+		return;
+	xc.reserved[1] = 1;
+	err = ioctl(vm.fd, HXEN_VM_ENABLE_XEN, &xc) < 0 ? errno : 0;
+	check("xen/enable-reserved-einval", err == EINVAL, "errno %d", err);
+	xc.reserved[1] = 0;
+	xc.domid = 0;
+	err = ioctl(vm.fd, HXEN_VM_ENABLE_XEN, &xc) < 0 ? errno : 0;
+	check("xen/enable-domid-0-einval", err == EINVAL, "errno %d", err);
+	xc.domid = 7;
+	err = ioctl(vm.fd, HXEN_VM_ENABLE_XEN, &xc) < 0 ? errno : 0;
+	check("xen/enable", err == 0, "errno %d", err);
+	err = ioctl(vm.fd, HXEN_VM_ENABLE_XEN, &xc) < 0 ? errno : 0;
+	check("xen/enable-twice-eexist", err == EEXIST, "errno %d", err);
+	err = vcpu_open(&vm, 0, &v);
+	check("xen/vcpu", !err, "%s", strerror(-err));
+	if (err) {
+		vm_close(&vm);
+		return;
+	}
+	val = out_value(&v, "xen/cpuid-signature", 0x60);
+	check("xen/cpuid-signature-ebx", val == 0x566e6558, "ebx %#llx", val);
+	val = out_value(&v, "xen/cpuid-signature-ecx", 0x61);
+	check("xen/cpuid-signature-ecx", val == 0x65584d4d, "ecx %#llx", val);
+	val = out_value(&v, "xen/cpuid-signature-edx", 0x62);
+	check("xen/cpuid-signature-edx", val == 0x4d4d566e, "edx %#llx", val);
+	val = out_value(&v, "xen/cpuid-last-leaf", 0x63);
+	check("xen/cpuid-last-leaf", val >= 0x40000002, "eax %#llx", val);
+	val = out_value(&v, "xen/cpuid-version", 0x64);
+	check("xen/cpuid-version", val == 0x00040011, "eax %#llx", val);
+	val = out_value(&v, "xen/cpuid-hypercall-msr", 0x65);
+	check("xen/cpuid-hypercall-msr", val == 0x40000000, "ebx %#llx", val);
+	val = out_value(&v, "xen/cpuid-domid", 0x66);
+	check("xen/cpuid-domid", val == 7, "ecx %#llx", val);
+	val = out_value(&v, "xen/version-through-hypercall-page", 0x67);
+	check("xen/version-through-hypercall-page", val == 0x00040011,
+	      "eax %#llx", val);
+	val = out_value(&v, "xen/get-features", 0x68);
+	check("xen/get-features", val == 0x5, "submap %#llx", val);
+	val = out_value(&v, "xen/extraversion", 0x69);
+	check("xen/extraversion", val == 0x6578682d, "bytes %#llx", val);
+	val = out_value(&v, "xen/unknown-enosys", 0x6a);
+	check("xen/unknown-enosys", val == (unsigned int)-38, "eax %#llx", val);
+	val = out_value(&v, "xen/unmapped-argument-efault", 0x6b);
+	check("xen/unmapped-argument-efault", val == (unsigned int)-14,
+	      "eax %#llx", val);
+	val = out_value(&v, "xen/hypercall-page-iret-ud2", 0x6c);
+	check("xen/hypercall-page-iret-ud2", val == 0x0f, "byte %#llx", val);
+	err = vcpu_run(&v);
+	check("xen/hlt", !err && v.run->exit_reason == HXEN_EXIT_HLT,
+	      "run %d exit %u", err, v.run->exit_reason);
+	memset(&st, 0, sizeof(st));
+	ioctl(v.fd, HXEN_VCPU_GET_STATS, &st);
+	check("xen/hypercalls-in-kernel", st.hypercalls == 5 &&
+	      st.unknown_hypercalls == 1 && st.user_exits == 14,
+	      "hypercalls %llu unknown %llu user exits %llu",
+	      (unsigned long long)st.hypercalls,
+	      (unsigned long long)st.unknown_hypercalls,
+	      (unsigned long long)st.user_exits);
+	vcpu_close(&v);
+	vm_close(&vm);
+
+	/* A VM that already has a vCPU cannot change personality. */
+	if (vm_open(&vm))
+		return;
+	err = vcpu_open(&vm, 0, &v);
+	if (!err)
+		err = ioctl(vm.fd, HXEN_VM_ENABLE_XEN, &xc) < 0 ? errno : 0;
+	check("xen/enable-after-vcpu-ebusy", err == EBUSY, "errno %d", err);
+	vcpu_close(&v);
+	vm_close(&vm);
+}
+
 static long module_pages(void)
 {
 	FILE *f = fopen("/sys/module/hxen/parameters/pages", "r");
@@ -1431,6 +1518,7 @@ int main(int argc, char **argv)
 		test_pmode();
 		test_long_mmio();
 		test_guest_state();
+		test_xen_abi();
 		test_run_cycles(200);
 		test_two_vcpus();
 		test_two_vms();

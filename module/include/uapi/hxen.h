@@ -15,7 +15,7 @@
 #include <linux/ioctl.h>
 
 #define HXEN_ABI_MAJOR		1
-#define HXEN_ABI_MINOR		1
+#define HXEN_ABI_MINOR		2
 
 /* ioctl type code, unused in Documentation/userspace-api/ioctl */
 #define HXEN_IOCTL_TYPE		0xE8
@@ -95,6 +95,23 @@ struct hxen_vm_stats {
 	__u64 ram_pages;	/* guest RAM pages held by the VM */
 	__u64 nr_vcpus;
 	__u64 reserved[6];
+};
+
+/*
+ * HXEN_VM_ENABLE_XEN (on a VM fd, before its first vCPU): the guest speaks
+ * the Xen HVM/PVH interface.  hxen then answers the Xen CPUID leaves at
+ * 0x40000000, fills a hypercall page when the guest writes MSR
+ * 0x40000000, and handles hypercalls (VMMCALL) in the kernel: unknown
+ * ones return -ENOSYS to the guest.  Without it, VMMCALL ends the run
+ * with HXEN_EXIT_HYPERCALL.
+ */
+struct hxen_xen_config {
+	__u16 domid;		/* 1 .. 0x7fef */
+	__u16 pad;
+	__u32 version;		/* major << 16 | minor to report; 0: 4.17 */
+	__u32 flags;		/* must be 0 */
+	__u32 pad2;
+	__u64 reserved[4];
 };
 
 /* General registers (HXEN_VCPU_GET_REGS / HXEN_VCPU_SET_REGS). */
@@ -258,7 +275,8 @@ struct hxen_vcpu_stats {
 	__u64 user_exits;	/* returns to user space */
 	__u64 irq_window_exits;	/* the guest became interruptible */
 	__u64 exception_exits;	/* #DB/#AC intercepted and passed on */
-	__u64 reserved[4];
+	__u64 unknown_hypercalls; /* answered -ENOSYS (Xen ABI on) */
+	__u64 reserved[3];
 };
 
 /* HXEN_VCPU_INJECT: an external interrupt or an NMI for the guest. */
@@ -283,6 +301,7 @@ struct hxen_inject {
 #define HXEN_VM_GET_STATS	_IOR(HXEN_IOCTL_TYPE, 0x11, struct hxen_vm_stats)
 /* Argument: the vCPU id, below HXEN_MAX_VCPUS.  Returns a vCPU fd. */
 #define HXEN_VM_CREATE_VCPU	_IO(HXEN_IOCTL_TYPE, 0x12)
+#define HXEN_VM_ENABLE_XEN	_IOW(HXEN_IOCTL_TYPE, 0x13, struct hxen_xen_config)
 
 /* vCPU fd */
 #define HXEN_VCPU_RUN		_IO(HXEN_IOCTL_TYPE, 0x20)

@@ -238,4 +238,13 @@ int hx_emulate_complete(struct hx_vcpu *vcpu);
 /* Forget any pending completion (the host replaced the guest state). */
 void hx_emulate_cancel(struct hx_vcpu *vcpu);
 
+/*
+ * Copy @len bytes between a buffer and guest-virtual @gva through the
+ * guest's page tables (hypercall arguments).  Return: 0, or -HX_EFAULT
+ * if any byte is unmapped, read-only for a write, or not RAM.
+ */
+int hx_copy_from_guest(struct hx_emul_ctx *ctx, void *buf, u64 gva, u32 len);
+int hx_copy_to_guest(struct hx_emul_ctx *ctx, u64 gva, const void *buf,
+		     u32 len);
+
 #endif /* HXEN_EMULATE_H */

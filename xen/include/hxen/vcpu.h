@@ -146,6 +146,7 @@ struct hx_vcpu_stats {
 	u64 user;
 	u64 irq_windows;
 	u64 exceptions;
+	u64 unknown_hypercalls;
 };
 
 /* struct hx_vcpu.events: pending kinds, and the IRQ's vector in 15:8 */

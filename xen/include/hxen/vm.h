@@ -11,10 +11,12 @@
 #define HXEN_VM_H
 
 #include <hxen/guest_ram.h>
+#include <hxen/xen.h>
 
 /* The core's part of a VM; backends embed it. */
 struct hx_vm {
 	struct hx_guest_ram ram;
+	struct hx_xen xen;
 };
 
 /*

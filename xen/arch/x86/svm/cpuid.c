@@ -5,6 +5,7 @@
  */
 #include <hxen/fpu.h>
 #include <hxen/host.h>
+#include <hxen/vm.h>
 #include <hxen/x86.h>
 
 #include "svm.h"
@@ -59,9 +60,10 @@ static void cpuid7_filter(u32 r[4])
 
 void svm_guest_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4])
 {
-	/* 0x4000_00xx belongs to the hypervisor; nothing is offered yet. */
+	/* 0x4000_00xx belongs to the hypervisor: Xen's, if the VM has it. */
 	if ((leaf & 0xffffff00) == 0x40000000) {
-		r[0] = r[1] = r[2] = r[3] = 0;
+		if (!hx_xen_cpuid(vcpu, leaf, subleaf, r))
+			r[0] = r[1] = r[2] = r[3] = 0;
 		return;
 	}
 	hxh_cpuid(leaf, subleaf, r);

@@ -10,6 +10,7 @@
 #include <hxen/errno.h>
 #include <hxen/fpu.h>
 #include <hxen/x86.h>
+#include <hxen/xen.h>
 
 #include "svm.h"
 
@@ -232,4 +233,24 @@ void svm_window_at_hlt(struct svm_vcpu *sv)
 	svm_emul_ctx(sv, &ctx);
 	if (hx_emul_peek(&ctx, &op) == HX_EMUL_RESUME && op == OPCODE_HLT)
 		svm_skip(sv, 1);
+}
+
+/* VMMCALL of a guest that speaks the Xen ABI. */
+int svm_exit_xen_hypercall(struct svm_vcpu *sv, u32 len)
+{
+	struct hx_emul_ctx ctx;
+
+	svm_emul_ctx(sv, &ctx);
+	hx_xen_hypercall(&ctx, len);
+	return svm_emul_done(sv, &ctx, HX_EMUL_RESUME);
+}
+
+/* The hypercall page asks for VMMCALL, AMD's hypercall instruction. */
+int svm_xen_hcall_page(struct svm_vcpu *sv, u64 val)
+{
+	static const u8 vmmcall[3] = { 0x0f, 0x01, 0xd9 };
+	struct hx_emul_ctx ctx;
+
+	svm_emul_ctx(sv, &ctx);
+	return hx_xen_hcall_page(&ctx, val, vmmcall);
 }

@@ -6,7 +6,9 @@
  * VMLOAD/VMSAVE switch around each run.  Anything else raises #GP.
  */
 #include <hxen/host.h>
+#include <hxen/vm.h>
 #include <hxen/x86.h>
+#include <hxen/xen.h>
 
 #include "svm.h"
 
@@ -117,6 +119,9 @@ int svm_msr_read(struct svm_vcpu *sv, u32 msr, u64 *val)
 		/* No variable or fixed ranges, no write-combining. */
 		*val = 0;
 		return 0;
+	case HX_XEN_MSR_HCALL_PAGE:
+		*val = 0;
+		return sv->vcpu.vm->xen.enabled ? 0 : -1;
 	default:
 		if (msr >= MSR_MTRR_FIRST && msr <= MSR_MTRR_LAST) {
 			*val = 0;
@@ -153,6 +158,10 @@ int svm_msr_write(struct svm_vcpu *sv, u32 msr, u64 val)
 		return 0;
 	case MSR_APIC_BASE:
 		return 0;
+	case HX_XEN_MSR_HCALL_PAGE:
+		if (!sv->vcpu.vm->xen.enabled)
+			return -1;
+		return svm_xen_hcall_page(sv, val);
 	default:
 		/* MTRRs are accepted and ignored: nested paging maps WB. */
 		if (msr >= MSR_MTRR_FIRST && msr <= MSR_MTRR_LAST)

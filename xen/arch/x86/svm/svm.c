@@ -487,6 +487,9 @@ static int svm_exit_vmmcall(struct svm_vcpu *sv)
 	struct hx_vcpu *vcpu = &sv->vcpu;
 	u64 *g = vcpu->gprs;
 
+	if (vcpu->vm->xen.enabled)
+		return svm_exit_xen_hypercall(sv, LEN_VMMCALL);
+
 	svm_skip(sv, LEN_VMMCALL);
 	vcpu->stats.hypercalls++;
 	vcpu->exit.reason = HX_EXIT_HYPERCALL;

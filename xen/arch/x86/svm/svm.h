@@ -100,6 +100,8 @@ int svm_exit_dr(struct svm_vcpu *sv);
 int svm_exit_xsetbv(struct svm_vcpu *sv);
 int svm_exit_string_io(struct svm_vcpu *sv);
 void svm_window_at_hlt(struct svm_vcpu *sv);
+int svm_exit_xen_hypercall(struct svm_vcpu *sv, u32 len);
+int svm_xen_hcall_page(struct svm_vcpu *sv, u64 val);
 
 /* nmi.c */
 bool svm_nmi_can_inject(struct svm_vcpu *sv);

@@ -1,0 +1,136 @@
+/*
+ * Guest for the Xen interface (a VM with HXEN_VM_ENABLE_XEN, domid 7).
+ * Goes to 64-bit long mode as longmode.S does.  Exits, in order:
+ *   OUT 0x60 ebx, 0x61 ecx, 0x62 edx   CPUID 0x40000000: "XenVMMXenVMM"
+ *   OUT 0x63 eax      CPUID 0x40000000 EAX: the last leaf
+ *   OUT 0x64 eax      CPUID 0x40000001: the version
+ *   OUT 0x65 ebx      CPUID 0x40000002 EBX: the hypercall MSR
+ *   OUT 0x66 ecx      CPUID 0x40000004 ECX: the domain id
+ *   OUT 0x67 eax      xen_version(XENVER_version) through the hypercall
+ *                     page the guest asked for with WRMSR 0x40000000
+ *   OUT 0x68 eax      xen_version(XENVER_get_features, &fi) by VMMCALL:
+ *                     fi.submap
+ *   OUT 0x69 eax      xen_version(XENVER_extraversion): the first 4 bytes
+ *   OUT 0x6a eax      hypercall 99: -ENOSYS (-38)
+ *   OUT 0x6b eax      xen_version(XENVER_get_features, unmapped): -EFAULT
+ *   OUT 0x6c eax      first byte of hypercall page stub 23 (ud2: 0x0f)
+ *   HLT
+ */
+#define PML4		0x8000
+#define PDPT		0x9000
+#define PD		0xa000
+#define HCALL_PAGE	0xb000
+#define SCRATCH		0xc000
+
+	.code16
+	.text
+	.globl	_start
+_start:
+	cli
+	xor	%ax, %ax
+	mov	%ax, %ds
+	mov	%ax, %ss
+	mov	$0x7000, %sp
+	movl	$(PDPT | 3), PML4
+	movl	$(PD | 3), PDPT
+	movl	$0x83, PD		/* 2 MiB at 0; nothing mapped above */
+	lgdtl	gdt_desc
+	mov	%cr4, %eax
+	or	$0x20, %eax
+	mov	%eax, %cr4
+	mov	$PML4, %eax
+	mov	%eax, %cr3
+	mov	$0xc0000080, %ecx
+	rdmsr
+	or	$0x100, %eax
+	wrmsr
+	mov	%cr0, %eax
+	or	$0x80000001, %eax
+	mov	%eax, %cr0
+	ljmpl	$0x08, $long_mode
+
+	.code64
+long_mode:
+	mov	$0x10, %ax
+	mov	%ax, %ds
+	mov	%ax, %es
+	mov	%ax, %ss
+	mov	$0x7000, %rsp
+
+	mov	$0x40000000, %eax
+	cpuid
+	mov	%eax, %esi
+	mov	%ebx, %eax
+	out	%eax, $0x60
+	mov	%ecx, %eax
+	out	%eax, $0x61
+	mov	%edx, %eax
+	out	%eax, $0x62
+	mov	%esi, %eax
+	out	%eax, $0x63
+	mov	$0x40000001, %eax
+	cpuid
+	out	%eax, $0x64
+	mov	$0x40000002, %eax
+	cpuid
+	mov	%ebx, %eax
+	out	%eax, $0x65
+	mov	$0x40000004, %eax
+	xor	%ecx, %ecx
+	cpuid
+	mov	%ecx, %eax
+	out	%eax, $0x66
+
+	/* The hypercall page, then xen_version(XENVER_version, NULL). */
+	mov	$0x40000000, %ecx
+	mov	$HCALL_PAGE, %eax
+	xor	%edx, %edx
+	wrmsr
+	xor	%edi, %edi
+	xor	%esi, %esi
+	mov	$(HCALL_PAGE + 17 * 32), %rax
+	call	*%rax
+	out	%eax, $0x67
+
+	/* XENVER_get_features (6) for submap 0, straight by VMMCALL. */
+	movl	$0, SCRATCH
+	movl	$0xdeadbeef, SCRATCH + 4
+	mov	$17, %eax
+	mov	$6, %edi
+	mov	$SCRATCH, %esi
+	vmmcall
+	mov	SCRATCH + 4, %eax
+	out	%eax, $0x68
+
+	/* XENVER_extraversion (1) into SCRATCH + 16. */
+	mov	$17, %eax
+	mov	$1, %edi
+	mov	$(SCRATCH + 16), %esi
+	vmmcall
+	mov	SCRATCH + 16, %eax
+	out	%eax, $0x69
+
+	mov	$99, %eax
+	vmmcall
+	out	%eax, $0x6a
+
+	mov	$17, %eax
+	mov	$6, %edi
+	mov	$0x40000000, %esi	/* 1 GiB: not mapped */
+	vmmcall
+	out	%eax, $0x6b
+
+	movzbl	HCALL_PAGE + 23 * 32, %eax
+	out	%eax, $0x6c
+	hlt
+	jmp	.
+
+	.p2align 3
+gdt:
+	.quad	0
+	.quad	0x00209a0000000000
+	.quad	0x0000920000000000
+gdt_end:
+gdt_desc:
+	.word	gdt_end - gdt - 1
+	.long	gdt

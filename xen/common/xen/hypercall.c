@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hypercall dispatch.  64-bit guests pass the number in RAX and arguments
+ * in RDI, RSI, RDX, R10, R8; 32-bit guests in EAX and EBX, ECX, EDX, ESI,
+ * EDI.  The result goes back in RAX.  A hypercall from CPL > 0 fails with
+ * -EPERM; an unknown one with -ENOSYS.  (These Xen error numbers are the
+ * same as Linux's, which the core's HX_E* are.)
+ */
+#include <hxen/emulate.h>
+#include <hxen/errno.h>
+#include <hxen/lib.h>
+#include <hxen/vcpu.h>
+#include <hxen/xen.h>
+#include <hxen/xen_public.h>
+
+#include "hypercall.h"
+
+#define VMASST_CMD_ENABLE		0
+#define VMASST_CMD_DISABLE		1
+#define VMASST_RUNSTATE_UPDATE_FLAG	5
+
+typedef long (*hx_hcall_fn)(struct hx_emul_ctx *ctx, const u64 *a);
+
+static const hx_hcall_fn hx_hcalls[] = {
+	[__HYPERVISOR_xen_version] = hx_xen_version_op,
+	[__HYPERVISOR_vm_assist] = hx_xen_vm_assist,
+};
+
+/* Only the runstate update flag, which costs nothing to accept. */
+long hx_xen_vm_assist(struct hx_emul_ctx *ctx, const u64 *a)
+{
+	if (a[0] != VMASST_CMD_ENABLE && a[0] != VMASST_CMD_DISABLE)
+		return -HX_EINVAL;
+	return a[1] == VMASST_RUNSTATE_UPDATE_FLAG ? 0 : -HX_EINVAL;
+}
+
+void hx_xen_hypercall(struct hx_emul_ctx *ctx, u32 len)
+{
+	struct hx_vcpu *vcpu = ctx->vcpu;
+	u64 *g = vcpu->gprs, nr, a[5];
+	bool wide = ctx->cs_bits == 64;
+	long ret;
+	int i;
+
+	if (wide) {
+		nr = g[HX_RAX];
+		a[0] = g[HX_RDI];
+		a[1] = g[HX_RSI];
+		a[2] = g[HX_RDX];
+		a[3] = g[HX_R10];
+		a[4] = g[HX_R8];
+	} else {
+		nr = (u32)g[HX_RAX];
+		a[0] = g[HX_RBX];
+		a[1] = g[HX_RCX];
+		a[2] = g[HX_RDX];
+		a[3] = g[HX_RSI];
+		a[4] = g[HX_RDI];
+		for (i = 0; i < 5; i++)
+			a[i] = (u32)a[i];
+	}
+	vcpu->stats.hypercalls++;
+	if (ctx->cpl) {
+		ret = -HX_EPERM;
+	} else if (nr < HX_ARRAY_SIZE(hx_hcalls) && hx_hcalls[nr]) {
+		ret = hx_hcalls[nr](ctx, a);
+	} else {
+		ret = -HX_ENOSYS;
+		vcpu->stats.unknown_hypercalls++;
+	}
+	g[HX_RAX] = wide ? (u64)ret : (u32)ret;
+	ctx->rip += len;
+}
