@@ -69,5 +69,5 @@ void hx_xen_hypercall(struct hx_emul_ctx *ctx, u32 len)
 		vcpu->stats.unknown_hypercalls++;
 	}
 	g[HX_RAX] = wide ? (u64)ret : (u32)ret;
-	ctx->rip += len;
+	ctx->rip = wide ? ctx->rip + len : (u32)(ctx->rip + len);
 }

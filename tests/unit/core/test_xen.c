@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the Xen interface (xen/common/xen/): the CPUID leaves,
+ * the hypercall page, hypercall dispatch in both calling conventions,
+ * xen_version with guest-virtual arguments, and guest copies.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fake_host.h"
+#include "test.h"
+#include <hxen/emulate.h>
+#include <hxen/errno.h>
+#include <hxen/guest_ram.h>
+#include <hxen/vcpu.h>
+#include <hxen/vm.h>
+#include <hxen/xen.h>
+
+int test_failures;
+
+#define MiB		(1ULL << 20)
+#define P		(1ULL << 0)
+#define RW		(1ULL << 1)
+#define PS		(1ULL << 7)
+#define CR0_PE		(1ULL << 0)
+#define CR0_WP		(1ULL << 16)
+#define CR0_PG		(1ULL << 31)
+#define CR4_PAE		(1ULL << 5)
+#define EFER_LME	(1ULL << 8)
+#define EFER_LMA	(1ULL << 10)
+
+/*
+ * RAM at 0-4 MiB.  In 64-bit tests linear 0-2 MiB maps 1:1 with one
+ * large page, linear 2 MiB-4 MiB is not mapped, and linear 4 MiB maps a
+ * read-only 4 KiB page at 0x300000.
+ */
+#define PML4		0x10000ULL
+#define PDPT		0x11000ULL
+#define PD		0x12000ULL
+#define PT		0x13000ULL
+#define HCALL_PAGE	0x20000ULL
+#define ARG		0x30000ULL
+#define RO_LINEAR	0x400000ULL
+#define UNMAPPED	0x200000ULL
+
+static struct hx_vm vm;
+static struct hx_vcpu vcpu;
+static struct hx_emul_ctx ctx;
+
+static void w64(u64 gpa, u64 v)
+{
+	hx_ram_write(&vm.ram, gpa, &v, 8);
+}
+
+static void setup(void)
+{
+	hx_ram_free(&vm.ram);
+	fake_mem_reset();
+	memset(&vm, 0, sizeof(vm));
+	memset(&vcpu, 0, sizeof(vcpu));
+	hx_ram_add(&vm.ram, 0, 4 * MiB);
+	w64(PML4, PDPT | P | RW);
+	w64(PDPT, PD | P | RW);
+	w64(PD, 0 | P | RW | PS);
+	w64(PD + 2 * 8, PT | P | RW);
+	w64(PT, 0x300000 | P);			/* read-only */
+	vcpu.vm = &vm;
+	vcpu.id = 3;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.vcpu = &vcpu;
+	ctx.rip = 0x1000;
+	ctx.cs_bits = 64;
+	ctx.paging.cr0 = CR0_PE | CR0_PG | CR0_WP;
+	ctx.paging.cr3 = PML4;
+	ctx.paging.cr4 = CR4_PAE;
+	ctx.paging.efer = EFER_LME | EFER_LMA;
+}
+
+static long call64(u64 nr, u64 a0, u64 a1)
+{
+	vcpu.gprs[HX_RAX] = nr;
+	vcpu.gprs[HX_RDI] = a0;
+	vcpu.gprs[HX_RSI] = a1;
+	hx_xen_hypercall(&ctx, 3);
+	return (long)vcpu.gprs[HX_RAX];
+}
+
+static void test_enable_and_cpuid(void)
+{
+	u32 r[4];
+
+	setup();
+	EXPECT("xen/cpuid-off-without-xen",
+	       !hx_xen_cpuid(&vcpu, 0x40000000, 0, r));
+	EXPECT("xen/enable-domid-0", hx_xen_enable(&vm, 0, 0) == -HX_EINVAL);
+	EXPECT("xen/enable-domid-reserved",
+	       hx_xen_enable(&vm, 0x7ff0, 0) == -HX_EINVAL);
+	EXPECT("xen/enable", hx_xen_enable(&vm, 9, 0) == 0 && vm.xen.enabled &&
+	       vm.xen.version == HX_XEN_VERSION_DEFAULT);
+	EXPECT("xen/cpuid-signature", hx_xen_cpuid(&vcpu, 0x40000000, 0, r) &&
+	       r[0] == 0x40000004 && !memcmp(&r[1], "XenVMMXe", 8) &&
+	       !memcmp(&r[3], "nVMM", 4));
+	EXPECT("xen/cpuid-version", hx_xen_cpuid(&vcpu, 0x40000001, 0, r) &&
+	       r[0] == 0x00040011);
+	EXPECT("xen/cpuid-hypercall-page", hx_xen_cpuid(&vcpu, 0x40000002, 0, r) &&
+	       r[0] == 1 && r[1] == 0x40000000 && !r[2] && !r[3]);
+	EXPECT("xen/cpuid-hvm-leaf", hx_xen_cpuid(&vcpu, 0x40000004, 0, r) &&
+	       r[0] == ((1U << 3) | (1U << 4)) && r[1] == 3 && r[2] == 9);
+	EXPECT("xen/cpuid-beyond-last", !hx_xen_cpuid(&vcpu, 0x40000005, 0, r));
+	EXPECT("xen/cpuid-below-base", !hx_xen_cpuid(&vcpu, 0x3fffffff, 0, r));
+}
+
+static void test_hcall_page(void)
+{
+	static const u8 insn[3] = { 0x0f, 0x01, 0xd9 };
+	u8 stub[32];
+
+	setup();
+	hx_xen_enable(&vm, 1, 0);
+	EXPECT("xen/hcall-page-misaligned",
+	       hx_xen_hcall_page(&ctx, HCALL_PAGE + 1, insn) == -1);
+	EXPECT("xen/hcall-page-in-hole",
+	       hx_xen_hcall_page(&ctx, 0x40000000, insn) == -1);
+	EXPECT("xen/hcall-page", hx_xen_hcall_page(&ctx, HCALL_PAGE, insn) == 0);
+	hx_ram_read(&vm.ram, HCALL_PAGE + 17 * 32, stub, sizeof(stub));
+	EXPECT("xen/hcall-stub-17", stub[0] == 0xb8 && stub[1] == 17 &&
+	       !stub[2] && !stub[3] && !stub[4] && !memcmp(stub + 5, insn, 3) &&
+	       stub[8] == 0xc3 && stub[9] == 0xcc && stub[31] == 0xcc);
+	hx_ram_read(&vm.ram, HCALL_PAGE + 23 * 32, stub, sizeof(stub));
+	EXPECT("xen/hcall-stub-iret-ud2", stub[0] == 0x0f && stub[1] == 0x0b &&
+	       stub[2] == 0xcc);
+	hx_ram_read(&vm.ram, HCALL_PAGE + 127 * 32, stub, sizeof(stub));
+	EXPECT("xen/hcall-stub-127", stub[0] == 0xb8 && stub[1] == 127);
+}
+
+static void test_dispatch(void)
+{
+	struct { u32 idx, submap; } fi;
+	char extra[16];
+	long ret;
+
+	setup();
+	hx_xen_enable(&vm, 1, 0x00040012);
+	ret = call64(17, 0, 0);
+	EXPECT("xen/version", ret == 0x00040012 && ctx.rip == 0x1003 &&
+	       vcpu.stats.hypercalls == 1);
+
+	fi.idx = 0;
+	fi.submap = 0xdeadbeef;
+	hx_ram_write(&vm.ram, ARG, &fi, sizeof(fi));
+	ret = call64(17, 6, ARG);
+	hx_ram_read(&vm.ram, ARG, &fi, sizeof(fi));
+	EXPECT("xen/get-features", ret == 0 && fi.submap == 0x5);
+	fi.idx = 1;
+	hx_ram_write(&vm.ram, ARG, &fi, sizeof(fi));
+	call64(17, 6, ARG);
+	hx_ram_read(&vm.ram, ARG, &fi, sizeof(fi));
+	EXPECT("xen/get-features-other-word", fi.submap == 0);
+	EXPECT("xen/get-features-unmapped", call64(17, 6, UNMAPPED) == -HX_EFAULT);
+	EXPECT("xen/get-features-read-only", call64(17, 6, RO_LINEAR) == -HX_EFAULT);
+
+	memset(extra, 0x55, sizeof(extra));
+	hx_ram_write(&vm.ram, ARG, extra, sizeof(extra));
+	ret = call64(17, 1, ARG);
+	hx_ram_read(&vm.ram, ARG, extra, sizeof(extra));
+	EXPECT("xen/extraversion", ret == 0 && !strcmp(extra, "-hxen") &&
+	       !extra[15]);
+	EXPECT("xen/pagesize", call64(17, 7, 0) == 4096);
+	EXPECT("xen/version-unknown-op", call64(17, 1000, 0) == -HX_ENOSYS);
+
+	EXPECT("xen/vm-assist-runstate", call64(21, 0, 5) == 0);
+	EXPECT("xen/vm-assist-other", call64(21, 0, 1) == -HX_EINVAL);
+	EXPECT("xen/vm-assist-bad-cmd", call64(21, 7, 5) == -HX_EINVAL);
+
+	vcpu.stats.unknown_hypercalls = 0;
+	EXPECT("xen/unknown", call64(99, 0, 0) == -HX_ENOSYS &&
+	       vcpu.stats.unknown_hypercalls == 1);
+	EXPECT("xen/huge-number", call64(~0ULL, 0, 0) == -HX_ENOSYS &&
+	       vcpu.stats.unknown_hypercalls == 2);
+
+	ctx.cpl = 3;
+	EXPECT("xen/cpl3-eperm", call64(17, 0, 0) == -HX_EPERM);
+	ctx.cpl = 0;
+}
+
+/* 32-bit guests: EAX and EBX, ECX, ...; only EAX of the result. */
+static void test_dispatch32(void)
+{
+	struct { u32 idx, submap; } fi = { 0, 0 };
+
+	setup();
+	hx_xen_enable(&vm, 1, 0);
+	ctx.cs_bits = 32;
+	ctx.paging.cr0 = CR0_PE;		/* no paging: linear = physical */
+	ctx.paging.efer = 0;
+	hx_ram_write(&vm.ram, ARG, &fi, sizeof(fi));
+	vcpu.gprs[HX_RAX] = 0xffffffff00000011ULL;	/* high half ignored */
+	vcpu.gprs[HX_RBX] = 6;
+	vcpu.gprs[HX_RCX] = ARG;
+	hx_xen_hypercall(&ctx, 3);
+	hx_ram_read(&vm.ram, ARG, &fi, sizeof(fi));
+	EXPECT("xen/32bit-get-features", vcpu.gprs[HX_RAX] == 0 &&
+	       fi.submap == 0x5);
+	vcpu.gprs[HX_RAX] = 99;
+	hx_xen_hypercall(&ctx, 3);
+	EXPECT("xen/32bit-enosys-in-eax", vcpu.gprs[HX_RAX] == (u32)-HX_ENOSYS);
+	ctx.rip = 0xfffffffe;
+	vcpu.gprs[HX_RAX] = 17;
+	vcpu.gprs[HX_RBX] = 0;
+	hx_xen_hypercall(&ctx, 3);
+	EXPECT("xen/32bit-version", vcpu.gprs[HX_RAX] == 0x00040011 &&
+	       ctx.rip == 1);
+}
+
+/* Copies that cross pages, and stop at the first bad byte. */
+static void test_guest_copy(void)
+{
+	u8 buf[64], back[64];
+	u32 i;
+
+	setup();
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (u8)i;
+	EXPECT("xen/copy-to-across-pages",
+	       hx_copy_to_guest(&ctx, 0x1fe0, buf, sizeof(buf)) == 0);
+	EXPECT("xen/copy-from-across-pages",
+	       hx_copy_from_guest(&ctx, back, 0x1fe0, sizeof(back)) == 0 &&
+	       !memcmp(buf, back, sizeof(buf)));
+	EXPECT("xen/copy-into-unmapped",
+	       hx_copy_to_guest(&ctx, UNMAPPED - 8, buf, 16) == -HX_EFAULT);
+	EXPECT("xen/copy-read-only-readable",
+	       hx_copy_from_guest(&ctx, back, RO_LINEAR, 16) == 0);
+	EXPECT("xen/copy-read-only-not-writable",
+	       hx_copy_to_guest(&ctx, RO_LINEAR, buf, 16) == -HX_EFAULT);
+	EXPECT("xen/copy-zero-length", hx_copy_to_guest(&ctx, UNMAPPED, buf, 0) == 0);
+}
+
+int main(void)
+{
+	fake_reset(1);
+	test_enable_and_cpuid();
+	test_hcall_page();
+	test_dispatch();
+	test_dispatch32();
+	test_guest_copy();
+	hx_ram_free(&vm.ram);
+	EXPECT("xen/no-page-leaked", fake_mem.blocks_live == 0);
+	return test_failures ? 1 : 0;
+}
