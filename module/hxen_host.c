@@ -10,6 +10,7 @@
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
@@ -212,6 +213,32 @@ u64 hxh_page_to_pa(struct hxh_page *page)
 void *hxh_page_to_va(struct hxh_page *page)
 {
 	return page_address(to_page(page));
+}
+
+void *hxh_mutex_create(void)
+{
+	struct mutex *m = kmalloc(sizeof(*m), GFP_KERNEL_ACCOUNT);
+
+	if (m)
+		mutex_init(m);
+	return m;
+}
+
+void hxh_mutex_destroy(void *m)
+{
+	if (m)
+		mutex_destroy(m);
+	kfree(m);
+}
+
+void hxh_mutex_lock(void *m)
+{
+	mutex_lock(m);
+}
+
+void hxh_mutex_unlock(void *m)
+{
+	mutex_unlock(m);
 }
 
 void *hxh_zalloc(size_t size)

@@ -5,6 +5,7 @@
 
 #include <xen/interface/xen.h>
 #include <xen/interface/features.h>
+#include <xen/interface/memory.h>
 #include <xen/interface/version.h>
 
 #endif /* HXEN_LINUX_XEN_PUBLIC_H */

@@ -1411,13 +1411,24 @@ static void test_xen_abi(void)
 	      "eax %#llx", val);
 	val = out_value(&v, "xen/hypercall-page-iret-ud2", 0x6c);
 	check("xen/hypercall-page-iret-ud2", val == 0x0f, "byte %#llx", val);
+	val = out_value(&v, "xen/shared-info-map", 0x6d);
+	check("xen/shared-info-map", val == 0, "eax %#llx", val);
+	val = out_value(&v, "xen/shared-info-over-ram", 0x6e);
+	check("xen/shared-info-over-ram", val == 0, "dword %#llx", val);
+	val = out_value(&v, "xen/shared-info-move", 0x6f);
+	check("xen/shared-info-move", val == 0, "eax %#llx", val);
+	val = out_value(&v, "xen/shared-info-ram-back", 0x70);
+	check("xen/shared-info-ram-back", val == 0x11223344, "dword %#llx", val);
+	val = out_value(&v, "xen/shared-info-moved-with-data", 0x71);
+	check("xen/shared-info-moved-with-data", val == 0xcafe, "dword %#llx",
+	      val);
 	err = vcpu_run(&v);
 	check("xen/hlt", !err && v.run->exit_reason == HXEN_EXIT_HLT,
 	      "run %d exit %u", err, v.run->exit_reason);
 	memset(&st, 0, sizeof(st));
 	ioctl(v.fd, HXEN_VCPU_GET_STATS, &st);
-	check("xen/hypercalls-in-kernel", st.hypercalls == 5 &&
-	      st.unknown_hypercalls == 1 && st.user_exits == 14,
+	check("xen/hypercalls-in-kernel", st.hypercalls == 7 &&
+	      st.unknown_hypercalls == 1 && st.user_exits == 19,
 	      "hypercalls %llu unknown %llu user exits %llu",
 	      (unsigned long long)st.hypercalls,
 	      (unsigned long long)st.unknown_hypercalls,

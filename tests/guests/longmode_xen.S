@@ -14,6 +14,13 @@
  *   OUT 0x6a eax      hypercall 99: -ENOSYS (-38)
  *   OUT 0x6b eax      xen_version(XENVER_get_features, unmapped): -EFAULT
  *   OUT 0x6c eax      first byte of hypercall page stub 23 (ud2: 0x0f)
+ *   OUT 0x6d eax      memory_op(add_to_physmap shared_info, gfn 0x80,
+ *                     where RAM holds 0x11223344): 0
+ *   OUT 0x6e eax      the dword at 0x80000 now: shared_info's, 0
+ *   OUT 0x6f eax      after writing 0xcafe there, shared_info moved to gfn
+ *                     0x90: 0
+ *   OUT 0x70 eax      the dword at 0x80000: the RAM's again, 0x11223344
+ *   OUT 0x71 eax      the dword at 0x90000: shared_info's, 0xcafe
  *   HLT
  */
 #define PML4		0x8000
@@ -122,6 +129,32 @@ long_mode:
 
 	movzbl	HCALL_PAGE + 23 * 32, %eax
 	out	%eax, $0x6c
+
+	/* shared_info over RAM at 0x80000, then moved to 0x90000. */
+	movl	$0x11223344, 0x80000
+	movw	$0x7ff0, SCRATCH + 32		/* DOMID_SELF */
+	movw	$0, SCRATCH + 34
+	movl	$0, SCRATCH + 36		/* XENMAPSPACE_shared_info */
+	movq	$0, SCRATCH + 40		/* idx */
+	movq	$0x80, SCRATCH + 48		/* gpfn */
+	mov	$12, %eax
+	mov	$7, %edi			/* XENMEM_add_to_physmap */
+	mov	$(SCRATCH + 32), %esi
+	vmmcall
+	out	%eax, $0x6d
+	mov	0x80000, %eax
+	out	%eax, $0x6e
+	movl	$0xcafe, 0x80000
+	movq	$0x90, SCRATCH + 48
+	mov	$12, %eax
+	mov	$7, %edi
+	mov	$(SCRATCH + 32), %esi
+	vmmcall
+	out	%eax, $0x6f
+	mov	0x80000, %eax
+	out	%eax, $0x70
+	mov	0x90000, %eax
+	out	%eax, $0x71
 	hlt
 	jmp	.
 

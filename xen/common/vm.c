@@ -33,6 +33,7 @@ void hx_vm_destroy(struct hx_vm *vm)
 		return;
 	/* Nested tables only point at guest RAM; free it first. */
 	hx_ram_free(&vm->ram);
+	hx_xen_free(vm);
 	hx_arch->vm_free(vm);
 	if (--nr_vms == 0)
 		hx_arch->all_vms_gone();

@@ -322,6 +322,31 @@ void *hxh_page_to_va(struct hxh_page *page)
 	return page;
 }
 
+/* One thread in the tests: a lock is a depth counter that must balance. */
+void *hxh_mutex_create(void)
+{
+	return hxh_zalloc(sizeof(int));
+}
+
+void hxh_mutex_destroy(void *m)
+{
+	if (m && *(int *)m)
+		fake_mem.locks_unbalanced++;
+	hxh_free(m);
+}
+
+void hxh_mutex_lock(void *m)
+{
+	if ((*(int *)m)++)
+		fake_mem.locks_unbalanced++;
+}
+
+void hxh_mutex_unlock(void *m)
+{
+	if (--(*(int *)m))
+		fake_mem.locks_unbalanced++;
+}
+
 void *hxh_zalloc(size_t size)
 {
 	void *p;

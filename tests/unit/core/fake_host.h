@@ -53,6 +53,7 @@ struct fake_mem {
 	long fail_after;	/* allocations (pages or zalloc) left; <0: never fail */
 	bool fail_large;	/* order > 0 page allocations fail */
 	long stop_after;	/* hxh_should_stop calls before it says stop */
+	long locks_unbalanced;	/* relocked, or unlocked twice, or freed held */
 };
 
 extern struct fake_mem fake_mem;

@@ -5,6 +5,7 @@
 
 #include <xen/xen.h>
 #include <xen/features.h>
+#include <xen/memory.h>
 #include <xen/version.h>
 
 #endif /* FAKE_XEN_PUBLIC_H */

@@ -139,8 +139,61 @@ static void test_failures_leave_no_leaf(void)
 	EXPECT("npt/failed-map-leaves-no-leaf-and-no-leak", clean);
 }
 
+/*
+ * A single page over RAM (splitting a 2 MiB leaf) and over a hole, then
+ * taken away: what was there comes back, and the TLB generation moves.
+ */
+static void test_map_page(void)
+{
+	struct hxh_page *special;
+	struct svm_vm svm;
+	u64 pa, e;
+	u32 gen;
+	int lvl = 0;
+
+	fake_mem_reset();
+	memset(&svm, 0, sizeof(svm));
+	levels = 4;
+	svm_npt_setup(false);
+	special = hxh_page_alloc(0);
+	pa = hxh_page_to_pa(special);
+	EXPECT("npt/page/setup", svm_npt_init(&svm) == 0 &&
+	       add_and_map(&svm, 2 * MiB, 2 * MiB) &&
+	       walk(&svm, 2 * MiB, &lvl) && lvl == 2);
+	gen = svm.tlb_gen;
+	EXPECT("npt/page/over-ram",
+	       svm_npt_map_page(&svm, 3 * MiB + 0x5000, pa) == 0 &&
+	       (walk(&svm, 3 * MiB + 0x5000, &lvl) & ADDR) == pa && lvl == 1 &&
+	       svm.tlb_gen == gen + 1);
+	EXPECT("npt/page/split-keeps-the-rest", maps_to_ram(&svm, 2 * MiB) &&
+	       maps_to_ram(&svm, 3 * MiB + 0x4000) &&
+	       maps_to_ram(&svm, 3 * MiB + 0x6000) &&
+	       maps_to_ram(&svm, 4 * MiB - 4096));
+	svm_npt_unmap_page(&svm, 3 * MiB + 0x5000);
+	EXPECT("npt/page/ram-back", maps_to_ram(&svm, 3 * MiB + 0x5000) &&
+	       svm.tlb_gen == gen + 2);
+	EXPECT("npt/page/over-hole", svm_npt_map_page(&svm, 16 * GiB, pa) == 0 &&
+	       ((e = walk(&svm, 16 * GiB, &lvl)) & ADDR) == pa &&
+	       (e & (P | RW | US)) == (P | RW | US));
+	svm_npt_unmap_page(&svm, 16 * GiB);
+	EXPECT("npt/page/hole-back", !walk(&svm, 16 * GiB, &lvl));
+	EXPECT("npt/page/misaligned", svm_npt_map_page(&svm, 0x1234, pa) == -HX_EINVAL);
+	EXPECT("npt/page/beyond-gpa", svm_npt_map_page(&svm, 1ULL << 48, pa) ==
+	       -HX_EINVAL);
+	fake_mem.fail_after = 0;
+	EXPECT("npt/page/enomem", svm_npt_map_page(&svm, 64 * GiB, pa) ==
+	       -HX_ENOMEM && !walk(&svm, 64 * GiB, &lvl));
+	fake_mem.fail_after = -1;
+	svm_npt_free(&svm);
+	hx_ram_free(&svm.vm.ram);
+	hxh_page_free(special, 0);
+	EXPECT("npt/page/nothing-left", fake_mem.pages_live == 0 &&
+	       fake_mem.blocks_live == 0);
+}
+
 int main(void)
 {
+	test_map_page();
 	test_layout(false);
 	test_layout(true);
 	test_failures_leave_no_leaf();

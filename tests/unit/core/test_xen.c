@@ -9,9 +9,11 @@
 
 #include "fake_host.h"
 #include "test.h"
+#include <hxen/arch.h>
 #include <hxen/emulate.h>
 #include <hxen/errno.h>
 #include <hxen/guest_ram.h>
+#include <hxen/host.h>
 #include <hxen/vcpu.h>
 #include <hxen/vm.h>
 #include <hxen/xen.h>
@@ -47,6 +49,36 @@ static struct hx_vm vm;
 static struct hx_vcpu vcpu;
 static struct hx_emul_ctx ctx;
 
+/* The backend, as far as the Xen code uses it: record page mappings. */
+static struct {
+	int maps, unmaps, fail;
+	u64 map_gpa, map_pa, unmap_gpa;
+} npt;
+
+static int fake_map_page(struct hx_vm *v, u64 gpa, u64 pa)
+{
+	if (npt.fail)
+		return -HX_ENOMEM;
+	npt.maps++;
+	npt.map_gpa = gpa;
+	npt.map_pa = pa;
+	return 0;
+}
+
+static void fake_unmap_page(struct hx_vm *v, u64 gpa)
+{
+	npt.unmaps++;
+	npt.unmap_gpa = gpa;
+}
+
+static const struct hx_arch_ops fake_arch = {
+	.name = "fake",
+	.map_page = fake_map_page,
+	.unmap_page = fake_unmap_page,
+};
+
+const struct hx_arch_ops *hx_arch = &fake_arch;
+
 static void w64(u64 gpa, u64 v)
 {
 	hx_ram_write(&vm.ram, gpa, &v, 8);
@@ -55,7 +87,9 @@ static void w64(u64 gpa, u64 v)
 static void setup(void)
 {
 	hx_ram_free(&vm.ram);
+	hx_xen_free(&vm);
 	fake_mem_reset();
+	memset(&npt, 0, sizeof(npt));
 	memset(&vm, 0, sizeof(vm));
 	memset(&vcpu, 0, sizeof(vcpu));
 	hx_ram_add(&vm.ram, 0, 4 * MiB);
@@ -212,6 +246,72 @@ static void test_dispatch32(void)
 	       ctx.rip == 1);
 }
 
+/* XENMEM_add_to_physmap of shared_info: mapped, moved, refused. */
+static void test_shared_info(void)
+{
+	struct {
+		u16 domid, size;
+		u32 space;
+		u64 idx, gpfn;
+	} x = { 0x7ff0, 0, 0, 0, 0x123 };	/* DOMID_SELF, shared_info */
+	long blocks;
+	u64 pa;
+
+	setup();
+	hx_xen_enable(&vm, 4, 0);
+	pa = hxh_page_to_pa(vm.xen.shared_info);
+	hx_ram_write(&vm.ram, ARG, &x, sizeof(x));
+	EXPECT("xen/shared-info-map", call64(12, 7, ARG) == 0 &&
+	       npt.maps == 1 && npt.map_gpa == 0x123000 && npt.map_pa == pa &&
+	       npt.unmaps == 0 && vm.xen.shared_info_gfn == 0x123);
+	EXPECT("xen/shared-info-same-place", call64(12, 7, ARG) == 0 &&
+	       npt.maps == 1 && npt.unmaps == 0);
+	x.domid = 4;				/* its own id works too */
+	x.gpfn = 0xfeeff;
+	hx_ram_write(&vm.ram, ARG, &x, sizeof(x));
+	EXPECT("xen/shared-info-move", call64(12, 7, ARG) == 0 &&
+	       npt.maps == 2 && npt.map_gpa == 0xfeeff000 &&
+	       npt.unmaps == 1 && npt.unmap_gpa == 0x123000);
+	x.gpfn = 1ULL << 40;
+	hx_ram_write(&vm.ram, ARG, &x, sizeof(x));
+	EXPECT("xen/shared-info-beyond-gpa-space",
+	       call64(12, 7, ARG) == -HX_EINVAL && vm.xen.shared_info_gfn == 0xfeeff);
+	x.gpfn = 0x200;
+	npt.fail = 1;
+	hx_ram_write(&vm.ram, ARG, &x, sizeof(x));
+	EXPECT("xen/shared-info-map-fails-stays",
+	       call64(12, 7, ARG) == -HX_ENOMEM && npt.unmaps == 1 &&
+	       vm.xen.shared_info_gfn == 0xfeeff);
+	npt.fail = 0;
+	x.idx = 1;
+	hx_ram_write(&vm.ram, ARG, &x, sizeof(x));
+	EXPECT("xen/shared-info-idx-1", call64(12, 7, ARG) == -HX_EINVAL);
+	x.idx = 0;
+	x.space = 1;				/* grant table: not yet */
+	hx_ram_write(&vm.ram, ARG, &x, sizeof(x));
+	EXPECT("xen/add-to-physmap-other-space", call64(12, 7, ARG) == -HX_EINVAL);
+	x.space = 0;
+	x.domid = 5;
+	hx_ram_write(&vm.ram, ARG, &x, sizeof(x));
+	EXPECT("xen/add-to-physmap-other-domain", call64(12, 7, ARG) == -3);
+	EXPECT("xen/add-to-physmap-bad-pointer", call64(12, 7, UNMAPPED) == -HX_EFAULT);
+	EXPECT("xen/memory-op-unknown", call64(12, 1000, 0) == -HX_ENOSYS);
+	EXPECT("xen/locks-balanced", fake_mem.locks_unbalanced == 0);
+
+	blocks = fake_mem.blocks_live;
+	hx_xen_free(&vm);
+	EXPECT("xen/free-returns-shared-info",
+	       fake_mem.blocks_live == blocks - 1 && !vm.xen.enabled);
+
+	/* Out of memory while enabling: nothing kept. */
+	blocks = fake_mem.blocks_live;
+	fake_mem.fail_after = 1;
+	EXPECT("xen/enable-enomem", hx_xen_enable(&vm, 4, 0) == -HX_ENOMEM &&
+	       !vm.xen.enabled && fake_mem.blocks_live == blocks &&
+	       !vm.xen.lock && !vm.xen.shared_info);
+	fake_mem.fail_after = -1;
+}
+
 /* Copies that cross pages, and stop at the first bad byte. */
 static void test_guest_copy(void)
 {
@@ -242,8 +342,11 @@ int main(void)
 	test_hcall_page();
 	test_dispatch();
 	test_dispatch32();
+	test_shared_info();
 	test_guest_copy();
 	hx_ram_free(&vm.ram);
-	EXPECT("xen/no-page-leaked", fake_mem.blocks_live == 0);
+	hx_xen_free(&vm);
+	EXPECT("xen/no-page-leaked", fake_mem.blocks_live == 0 &&
+	       fake_mem.zallocs_live == 0);
 	return test_failures ? 1 : 0;
 }

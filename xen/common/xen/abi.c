@@ -3,6 +3,7 @@
  * How a guest finds the Xen interface: the CPUID leaves at 0x40000000 and
  * the hypercall page it may ask for through MSR 0x40000000.
  */
+#include <hxen/arch.h>
 #include <hxen/emulate.h>
 #include <hxen/errno.h>
 #include <hxen/guest_ram.h>
@@ -29,12 +30,57 @@
 
 int hx_xen_enable(struct hx_vm *vm, u16 domid, u32 version)
 {
+	struct hx_xen *x = &vm->xen;
+
 	if (!domid || domid >= DOMID_LIMIT)
 		return -HX_EINVAL;
-	vm->xen.domid = domid;
-	vm->xen.version = version ? version : HX_XEN_VERSION_DEFAULT;
-	vm->xen.enabled = true;
+	x->lock = hxh_mutex_create();
+	x->shared_info = hxh_page_alloc(0);
+	if (!x->lock || !x->shared_info) {
+		hx_xen_free(vm);
+		return -HX_ENOMEM;
+	}
+	x->shared_info_gfn = HX_XEN_NO_GFN;
+	x->domid = domid;
+	x->version = version ? version : HX_XEN_VERSION_DEFAULT;
+	x->enabled = true;
 	return 0;
+}
+
+void hx_xen_free(struct hx_vm *vm)
+{
+	struct hx_xen *x = &vm->xen;
+
+	if (x->shared_info)
+		hxh_page_free(x->shared_info, 0);
+	hxh_mutex_destroy(x->lock);
+	x->shared_info = NULL;
+	x->lock = NULL;
+	x->enabled = false;
+}
+
+int hx_xen_map_shared_info(struct hx_vm *vm, u64 gfn)
+{
+	struct hx_xen *x = &vm->xen;
+	int err;
+
+	if (gfn >= HX_GPA_MAX >> HX_PAGE_SHIFT)
+		return -HX_EINVAL;
+	hxh_mutex_lock(x->lock);
+	if (x->shared_info_gfn == gfn) {
+		err = 0;
+		goto out;
+	}
+	err = hx_arch->map_page(vm, gfn << HX_PAGE_SHIFT,
+				hxh_page_to_pa(x->shared_info));
+	if (err)
+		goto out;
+	if (x->shared_info_gfn != HX_XEN_NO_GFN)
+		hx_arch->unmap_page(vm, x->shared_info_gfn << HX_PAGE_SHIFT);
+	x->shared_info_gfn = gfn;
+out:
+	hxh_mutex_unlock(x->lock);
+	return err;
 }
 
 bool hx_xen_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4])

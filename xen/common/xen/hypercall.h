@@ -9,5 +9,6 @@ struct hx_emul_ctx;
 
 long hx_xen_version_op(struct hx_emul_ctx *ctx, const u64 *a);
 long hx_xen_vm_assist(struct hx_emul_ctx *ctx, const u64 *a);
+long hx_xen_memory_op(struct hx_emul_ctx *ctx, const u64 *a);
 
 #endif /* HXEN_XEN_HYPERCALL_H */

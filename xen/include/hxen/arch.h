@@ -27,6 +27,12 @@ struct hx_arch_ops {
 	void (*vm_free)(struct hx_vm *vm);
 	/* Make guest RAM [gpa, gpa + size) visible to the guest. */
 	int (*map_ram)(struct hx_vm *vm, u64 gpa, u64 size);
+	/*
+	 * Show host page @pa at guest-physical @gpa instead of what is there
+	 * (RAM or a hole), and later put it back; see svm_npt_map_page().
+	 */
+	int (*map_page)(struct hx_vm *vm, u64 gpa, u64 pa);
+	void (*unmap_page)(struct hx_vm *vm, u64 gpa);
 	struct hx_vcpu *(*vcpu_alloc)(struct hx_vm *vm);
 	void (*vcpu_free)(struct hx_vcpu *vcpu);
 	/* 1: keep running, 0: exit for the host, <0: error. */

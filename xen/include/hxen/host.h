@@ -95,6 +95,15 @@ struct hxh_page *hxh_page_nth(struct hxh_page *block, unsigned long n);
 u64 hxh_page_to_pa(struct hxh_page *page);
 void *hxh_page_to_va(struct hxh_page *page);
 
+/*
+ * A sleeping lock for state that vCPUs of one VM share (e.g. the Xen
+ * special pages).  hxh_mutex_create() returns NULL when out of memory.
+ */
+void *hxh_mutex_create(void);
+void hxh_mutex_destroy(void *m);
+void hxh_mutex_lock(void *m);
+void hxh_mutex_unlock(void *m);
+
 /* General allocations for the core's own structures (may sleep). */
 void *hxh_zalloc(size_t size);
 void hxh_free(void *ptr);

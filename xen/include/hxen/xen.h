@@ -13,6 +13,7 @@
 struct hx_emul_ctx;
 struct hx_vcpu;
 struct hx_vm;
+struct hxh_page;
 
 /* The first CPUID leaf and MSR of the Xen interface. */
 #define HX_XEN_CPUID_BASE	0x40000000U
@@ -25,15 +26,36 @@ struct hx_vm;
  * @enabled: the guest gets the Xen CPUID leaves and hypercalls
  * @domid: the domain id the guest is told it has
  * @version: major << 16 | minor, as XENVER_version returns it
+ * @lock: serializes changes to the guest-physical map below
+ * @shared_info: the shared_info page, zeroed at creation
+ * @shared_info_gfn: where the guest put it, or HX_XEN_NO_GFN
  */
 struct hx_xen {
 	bool enabled;
 	u16 domid;
 	u32 version;
+	void *lock;
+	struct hxh_page *shared_info;
+	u64 shared_info_gfn;
 };
 
-/* Turn the Xen ABI on for @vm: 0, or -HX_EINVAL for a bad domid. */
+#define HX_XEN_NO_GFN		(~0ULL)
+
+/*
+ * Turn the Xen ABI on for @vm.  Return: 0, -HX_EINVAL for a bad domid,
+ * -HX_ENOMEM.
+ */
 int hx_xen_enable(struct hx_vm *vm, u16 domid, u32 version);
+
+/* The VM goes away: its Xen pages go back to the host. */
+void hx_xen_free(struct hx_vm *vm);
+
+/*
+ * Put shared_info at guest frame @gfn (over RAM or a hole), moving it if
+ * it was elsewhere.  Return: 0, -HX_EINVAL beyond guest-physical space,
+ * -HX_ENOMEM.
+ */
+int hx_xen_map_shared_info(struct hx_vm *vm, u64 gfn);
 
 /* CPUID leaves 0x4000_00xx; false when the VM has no Xen ABI. */
 bool hx_xen_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4]);

@@ -2,8 +2,11 @@
 /*
  * Nested page tables: guest-physical to host-physical, in the long-mode
  * page-table format (AMD APM vol. 2, 15.25).  Guest RAM is mapped when it
- * is added and stays mapped until the VM dies, so entries only ever go
- * from not-present to present and no TLB flush is needed for them.
+ * is added and stays mapped until the VM dies, so its entries only ever
+ * go from not-present to present and need no TLB flush.  Single pages of
+ * the hypervisor's (Xen's shared_info, grant frames) can be put over RAM
+ * or a hole and taken away again; those changes bump the VM's TLB
+ * generation, and a vCPU that sees a new one runs on a fresh ASID.
  */
 #include <hxen/errno.h>
 #include <hxen/guest_ram.h>
@@ -119,4 +122,68 @@ int svm_npt_map_ram(struct svm_vm *svm, u64 gpa, u64 size)
 		}
 	}
 	return 0;
+}
+
+/*
+ * A 2 MiB leaf that maps @gpa becomes a table of 512 4 KiB leaves with
+ * the same translations, so that one of them can change.
+ */
+static int npt_split(u64 *e)
+{
+	struct hxh_page *p;
+	u64 *t, base = *e & NPT_ADDR & ~(HX_CHUNK_SIZE - 1);
+	unsigned int i;
+
+	p = hxh_page_alloc(0);
+	if (!p)
+		return -HX_ENOMEM;
+	t = hxh_page_to_va(p);
+	for (i = 0; i < 512; i++)
+		t[i] = (base + ((u64)i << HX_PAGE_SHIFT)) | NPT_TABLE;
+	*e = hxh_page_to_pa(p) | NPT_TABLE;
+	return 0;
+}
+
+/* The 4 KiB leaf for @gpa, splitting a large leaf on the way. */
+static u64 *npt_leaf(struct svm_vm *svm, u64 gpa)
+{
+	u64 *e = npt_entry(svm, gpa, 2);
+
+	if (!e)
+		return NULL;
+	if ((*e & NPT_P) && (*e & NPT_PS) && npt_split(e))
+		return NULL;
+	return npt_entry(svm, gpa, 1);
+}
+
+/*
+ * Put host page @pa at guest-physical @gpa, over RAM or a hole, until
+ * svm_npt_unmap_page().  Every vCPU takes a fresh ASID before it runs
+ * again, so no stale translation of @gpa survives.
+ */
+int svm_npt_map_page(struct svm_vm *svm, u64 gpa, u64 pa)
+{
+	u64 *e;
+
+	if (gpa >= HX_GPA_MAX || (gpa & (HX_PAGE_SIZE - 1)))
+		return -HX_EINVAL;
+	e = npt_leaf(svm, gpa);
+	if (!e)
+		return -HX_ENOMEM;
+	*e = pa | NPT_TABLE;
+	__atomic_fetch_add(&svm->tlb_gen, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/* What @gpa was before: its RAM page, or nothing (a hole). */
+void svm_npt_unmap_page(struct svm_vm *svm, u64 gpa)
+{
+	struct hxh_page *ram = hx_ram_page(&svm->vm.ram, gpa);
+	u64 *e = npt_leaf(svm, gpa);
+
+	/* The leaf exists (the page was mapped), so no allocation fails. */
+	if (!e)
+		return;
+	*e = ram ? hxh_page_to_pa(ram) | NPT_TABLE : 0;
+	__atomic_fetch_add(&svm->tlb_gen, 1, __ATOMIC_SEQ_CST);
 }

@@ -115,10 +115,15 @@ static void svm_cpu_down(void)
 static void svm_pick_asid(struct svm_vcpu *sv, u32 cpu, struct svm_cpu *c)
 {
 	struct vmcb_control *ctl = &sv->vmcb->control;
+	u32 gen = __atomic_load_n(&to_svm_vm(sv->vcpu.vm)->tlb_gen,
+				  __ATOMIC_ACQUIRE);
 
 	ctl->tlb_ctl = SVM_TLB_CTL_NONE;
-	if (sv->cpu == cpu && sv->asid_generation == c->asid_generation)
+	if (sv->cpu == cpu && sv->asid_generation == c->asid_generation &&
+	    sv->tlb_gen == gen)
 		return;
+	/* A nested mapping went away since: a fresh ASID has none of it. */
+	sv->tlb_gen = gen;
 	if (c->next_asid >= svm_nr_asids) {
 		c->asid_generation++;
 		c->next_asid = 1;
@@ -168,6 +173,16 @@ static void svm_vm_free(struct hx_vm *vm)
 static int svm_map_ram(struct hx_vm *vm, u64 gpa, u64 size)
 {
 	return svm_npt_map_ram(to_svm_vm(vm), gpa, size);
+}
+
+static int svm_map_page(struct hx_vm *vm, u64 gpa, u64 pa)
+{
+	return svm_npt_map_page(to_svm_vm(vm), gpa, pa);
+}
+
+static void svm_unmap_page(struct hx_vm *vm, u64 gpa)
+{
+	svm_npt_unmap_page(to_svm_vm(vm), gpa);
 }
 
 /* --- vCPUs -------------------------------------------------------------- */
@@ -757,6 +772,8 @@ static const struct hx_arch_ops svm_ops = {
 	.vm_alloc = svm_vm_alloc,
 	.vm_free = svm_vm_free,
 	.map_ram = svm_map_ram,
+	.map_page = svm_map_page,
+	.unmap_page = svm_unmap_page,
 	.vcpu_alloc = svm_vcpu_alloc,
 	.vcpu_free = svm_vcpu_free,
 	.vcpu_enter = svm_vcpu_enter,

@@ -33,6 +33,7 @@ struct svm_cpu {
 
 struct svm_vm {
 	struct hx_vm vm;
+	u32 tlb_gen;			/* bumped when a mapping goes away */
 	struct hxh_page *npt_root;	/* 4-level nested page tables */
 	struct hxh_page *iopm;		/* 12 KiB used of an order-2 block */
 	struct hxh_page *msrpm;		/* 8 KiB: one order-1 block */
@@ -65,6 +66,7 @@ struct svm_vcpu {
 	u64 vmcb_pa;
 	u32 cpu;
 	u32 asid_generation;
+	u32 tlb_gen;			/* the VM's, when the ASID was taken */
 	struct svm_nmi nmi;
 };
 
@@ -83,6 +85,8 @@ void svm_npt_setup(bool five_levels);
 int svm_npt_init(struct svm_vm *svm);
 void svm_npt_free(struct svm_vm *svm);
 int svm_npt_map_ram(struct svm_vm *svm, u64 gpa, u64 size);
+int svm_npt_map_page(struct svm_vm *svm, u64 gpa, u64 pa);
+void svm_npt_unmap_page(struct svm_vm *svm, u64 gpa);
 
 /* msr.c: 0, or -1 when the guest gets #GP. */
 int svm_msr_read(struct svm_vcpu *sv, u32 msr, u64 *val);

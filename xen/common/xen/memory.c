@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memory_op: where the guest wants the hypervisor's pages in its
+ * guest-physical space (XENMEM_add_to_physmap).  So far: shared_info.
+ */
+#include <hxen/emulate.h>
+#include <hxen/errno.h>
+#include <hxen/vcpu.h>
+#include <hxen/vm.h>
+#include <hxen/xen.h>
+#include <hxen/xen_public.h>
+
+#include "hypercall.h"
+
+#define HX_ESRCH	3
+
+static long add_to_physmap(struct hx_emul_ctx *ctx, u64 arg)
+{
+	struct hx_vm *vm = ctx->vcpu->vm;
+	struct xen_add_to_physmap x;
+
+	if (hx_copy_from_guest(ctx, &x, arg, sizeof(x)))
+		return -HX_EFAULT;
+	if (x.domid != DOMID_SELF && x.domid != vm->xen.domid)
+		return -HX_ESRCH;
+	switch (x.space) {
+	case XENMAPSPACE_shared_info:
+		if (x.idx)
+			return -HX_EINVAL;
+		return hx_xen_map_shared_info(vm, x.gpfn);
+	default:
+		return -HX_EINVAL;
+	}
+}
+
+long hx_xen_memory_op(struct hx_emul_ctx *ctx, const u64 *a)
+{
+	switch (a[0]) {
+	case XENMEM_add_to_physmap:
+		return add_to_physmap(ctx, a[1]);
+	default:
+		return -HX_ENOSYS;
+	}
+}
