@@ -130,6 +130,9 @@ static void hxen_vcpu_report_exit(struct hxen_vcpu *v)
 	case HX_EXIT_FAIL_ENTRY:
 		run->fail_entry.hardware_exit_code = e->hw_exit_code;
 		break;
+	case HX_EXIT_XEN_SHUTDOWN:
+		run->xen_shutdown.reason = e->xen_shutdown.reason;
+		break;
 	default:
 		break;
 	}

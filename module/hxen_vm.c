@@ -99,6 +99,21 @@ static long hxen_vm_enable_xen(struct hxen_vm *vm, void __user *argp)
 	return err;
 }
 
+static long hxen_vm_set_xen_param(struct hxen_vm *vm, void __user *argp)
+{
+	struct hxen_xen_param p;
+	long err;
+
+	if (copy_from_user(&p, argp, sizeof(p)))
+		return -EFAULT;
+	if (p.pad || p.reserved[0] || p.reserved[1])
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	err = hx_xen_set_param(vm->core, p.index, p.value);
+	mutex_unlock(&vm->lock);
+	return err;
+}
+
 static long hxen_vm_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -117,6 +132,8 @@ static long hxen_vm_ioctl(struct file *file, unsigned int cmd,
 		return hxen_vm_get_stats(vm, argp);
 	case HXEN_VM_ENABLE_XEN:
 		return hxen_vm_enable_xen(vm, argp);
+	case HXEN_VM_SET_XEN_PARAM:
+		return hxen_vm_set_xen_param(vm, argp);
 	case HXEN_VM_CREATE_VCPU:
 		if (arg >= HXEN_MAX_VCPUS)
 			return -EINVAL;

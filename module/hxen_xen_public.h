@@ -6,6 +6,10 @@
 #include <xen/interface/xen.h>
 #include <xen/interface/features.h>
 #include <xen/interface/memory.h>
+#include <xen/interface/sched.h>
+#include <xen/interface/vcpu.h>
+#include <xen/interface/hvm/hvm_op.h>
+#include <xen/interface/hvm/params.h>
 #include <xen/interface/version.h>
 
 #endif /* HXEN_LINUX_XEN_PUBLIC_H */

@@ -1349,6 +1349,13 @@ static void test_long_mmio(void)
 	vm_close(&vm);
 }
 
+static int set_param(struct vm *vm, uint32_t index, uint64_t value)
+{
+	struct hxen_xen_param p = { .index = index, .value = value };
+
+	return ioctl(vm->fd, HXEN_VM_SET_XEN_PARAM, &p) < 0 ? errno : 0;
+}
+
 /* The Xen interface: CPUID leaves, the hypercall page, xen_version. */
 static void test_xen_abi(void)
 {
@@ -1377,6 +1384,10 @@ static void test_xen_abi(void)
 	check("xen/enable", err == 0, "errno %d", err);
 	err = ioctl(vm.fd, HXEN_VM_ENABLE_XEN, &xc) < 0 ? errno : 0;
 	check("xen/enable-twice-eexist", err == EEXIST, "errno %d", err);
+	err = set_param(&vm, 1, 0xfeffc);	/* HVM_PARAM_STORE_PFN */
+	check("xen/set-param", err == 0, "errno %d", err);
+	err = set_param(&vm, 3, 1);
+	check("xen/set-param-unknown-einval", err == EINVAL, "errno %d", err);
 	err = vcpu_open(&vm, 0, &v);
 	check("xen/vcpu", !err, "%s", strerror(-err));
 	if (err) {
@@ -1422,13 +1433,29 @@ static void test_xen_abi(void)
 	val = out_value(&v, "xen/shared-info-moved-with-data", 0x71);
 	check("xen/shared-info-moved-with-data", val == 0xcafe, "dword %#llx",
 	      val);
+	val = out_value(&v, "xen/hvm-get-param", 0x72);
+	check("xen/hvm-get-param", val == 0, "eax %#llx", val);
+	val = out_value(&v, "xen/hvm-param-value", 0x73);
+	check("xen/hvm-param-value", val == 0xfeffc, "value %#llx", val);
+	val = out_value(&v, "xen/register-vcpu-info", 0x74);
+	check("xen/register-vcpu-info", val == 0, "eax %#llx", val);
+	val = out_value(&v, "xen/register-vcpu-info-twice", 0x75);
+	check("xen/register-vcpu-info-twice", val == (unsigned int)-22,
+	      "eax %#llx", val);
+	err = vcpu_run(&v);
+	check("xen/shutdown-exit", !err &&
+	      v.run->exit_reason == HXEN_EXIT_XEN_SHUTDOWN &&
+	      v.run->xen_shutdown.reason == 1, "run %d exit %u reason %u",
+	      err, v.run->exit_reason, v.run->xen_shutdown.reason);
+	val = out_value(&v, "xen/runs-on-after-shutdown-exit", 0x76);
+	check("xen/runs-on-after-shutdown-exit", val == 0, "eax %#llx", val);
 	err = vcpu_run(&v);
 	check("xen/hlt", !err && v.run->exit_reason == HXEN_EXIT_HLT,
 	      "run %d exit %u", err, v.run->exit_reason);
 	memset(&st, 0, sizeof(st));
 	ioctl(v.fd, HXEN_VCPU_GET_STATS, &st);
-	check("xen/hypercalls-in-kernel", st.hypercalls == 7 &&
-	      st.unknown_hypercalls == 1 && st.user_exits == 19,
+	check("xen/hypercalls-in-kernel", st.hypercalls == 11 &&
+	      st.unknown_hypercalls == 1 && st.user_exits == 25,
 	      "hypercalls %llu unknown %llu user exits %llu",
 	      (unsigned long long)st.hypercalls,
 	      (unsigned long long)st.unknown_hypercalls,

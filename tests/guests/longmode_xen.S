@@ -21,6 +21,12 @@
  *                     0x90: 0
  *   OUT 0x70 eax      the dword at 0x80000: the RAM's again, 0x11223344
  *   OUT 0x71 eax      the dword at 0x90000: shared_info's, 0xcafe
+ *   OUT 0x72 eax      hvm_op(get_param STORE_PFN): 0
+ *   OUT 0x73 eax      the value the host set: 0xfeffc
+ *   OUT 0x74 eax      vcpu_op(register_vcpu_info, vCPU 0, gfn 0x50 + 0x40): 0
+ *   OUT 0x75 eax      the same again: -EINVAL (-22)
+ *   sched_op(shutdown, reboot): the run ends with HXEN_EXIT_XEN_SHUTDOWN
+ *   OUT 0x76 eax      the shutdown hypercall's result when resumed: 0
  *   HLT
  */
 #define PML4		0x8000
@@ -155,6 +161,40 @@ long_mode:
 	out	%eax, $0x70
 	mov	0x90000, %eax
 	out	%eax, $0x71
+
+	movw	$0x7ff0, SCRATCH + 64		/* xen_hvm_param */
+	movl	$1, SCRATCH + 68		/* HVM_PARAM_STORE_PFN */
+	movq	$0, SCRATCH + 72
+	mov	$34, %eax
+	mov	$1, %edi			/* HVMOP_get_param */
+	mov	$(SCRATCH + 64), %esi
+	vmmcall
+	out	%eax, $0x72
+	mov	SCRATCH + 72, %eax
+	out	%eax, $0x73
+
+	movq	$0x50, SCRATCH + 96		/* vcpu_register_vcpu_info */
+	movl	$0x40, SCRATCH + 104
+	movl	$0, SCRATCH + 108
+	mov	$24, %eax
+	mov	$10, %edi			/* VCPUOP_register_vcpu_info */
+	xor	%esi, %esi			/* vCPU 0 */
+	mov	$(SCRATCH + 96), %edx
+	vmmcall
+	out	%eax, $0x74
+	mov	$24, %eax
+	mov	$10, %edi
+	xor	%esi, %esi
+	mov	$(SCRATCH + 96), %edx
+	vmmcall
+	out	%eax, $0x75
+
+	movl	$1, SCRATCH + 128		/* SHUTDOWN_reboot */
+	mov	$29, %eax
+	mov	$2, %edi			/* SCHEDOP_shutdown */
+	mov	$(SCRATCH + 128), %esi
+	vmmcall
+	out	%eax, $0x76
 	hlt
 	jmp	.
 

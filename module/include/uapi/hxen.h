@@ -114,6 +114,18 @@ struct hxen_xen_config {
 	__u64 reserved[4];
 };
 
+/*
+ * HXEN_VM_SET_XEN_PARAM (VM fd, Xen ABI on): an HVM parameter the guest
+ * reads with HVMOP_get_param: HVM_PARAM_STORE_PFN 1, STORE_EVTCHN 2,
+ * CONSOLE_PFN 17, CONSOLE_EVTCHN 18 (and CALLBACK_IRQ 0).
+ */
+struct hxen_xen_param {
+	__u32 index;
+	__u32 pad;
+	__u64 value;
+	__u64 reserved[2];
+};
+
 /* General registers (HXEN_VCPU_GET_REGS / HXEN_VCPU_SET_REGS). */
 struct hxen_regs {
 	__u64 rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
@@ -206,6 +218,7 @@ struct hxen_xsave {
 #define HXEN_EXIT_INTR		6	/* a signal is pending (run returned EINTR) */
 #define HXEN_EXIT_INTERNAL	7	/* hxen could not handle the exit */
 #define HXEN_EXIT_FAIL_ENTRY	8	/* the CPU refused the guest state */
+#define HXEN_EXIT_XEN_SHUTDOWN	9	/* SCHEDOP_shutdown (Xen ABI on) */
 
 #define HXEN_IO_OUT		0
 #define HXEN_IO_IN		1
@@ -254,6 +267,9 @@ struct hxen_run {
 		struct {
 			__u64 hardware_exit_code;
 		} fail_entry;
+		struct {
+			__u32 reason;	/* SHUTDOWN_poweroff 0, reboot 1, ... */
+		} xen_shutdown;
 		__u8 pad_union[256];
 	};
 };
@@ -302,6 +318,7 @@ struct hxen_inject {
 /* Argument: the vCPU id, below HXEN_MAX_VCPUS.  Returns a vCPU fd. */
 #define HXEN_VM_CREATE_VCPU	_IO(HXEN_IOCTL_TYPE, 0x12)
 #define HXEN_VM_ENABLE_XEN	_IOW(HXEN_IOCTL_TYPE, 0x13, struct hxen_xen_config)
+#define HXEN_VM_SET_XEN_PARAM	_IOW(HXEN_IOCTL_TYPE, 0x14, struct hxen_xen_param)
 
 /* vCPU fd */
 #define HXEN_VCPU_RUN		_IO(HXEN_IOCTL_TYPE, 0x20)

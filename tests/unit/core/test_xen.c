@@ -312,6 +312,105 @@ static void test_shared_info(void)
 	fake_mem.fail_after = -1;
 }
 
+static long call64_3(u64 nr, u64 a0, u64 a1, u64 a2)
+{
+	vcpu.gprs[HX_RDX] = a2;
+	return call64(nr, a0, a1);
+}
+
+/* hvm_op: the host's ring parameters, the guest's callback. */
+static void test_hvm_params(void)
+{
+	struct { u16 domid; u16 pad; u32 index; u64 value; } p;
+
+	setup();
+	EXPECT("xen/param-before-enable", hx_xen_set_param(&vm, 1, 5) == -HX_EINVAL);
+	hx_xen_enable(&vm, 4, 0);
+	EXPECT("xen/param-set-store-pfn", hx_xen_set_param(&vm, 1, 0xfeffc) == 0);
+	EXPECT("xen/param-set-unknown", hx_xen_set_param(&vm, 3, 1) == -HX_EINVAL &&
+	       hx_xen_set_param(&vm, 1000, 1) == -HX_EINVAL);
+	p = (typeof(p)){ .domid = 0x7ff0, .index = 1, .value = 0 };
+	hx_ram_write(&vm.ram, ARG, &p, sizeof(p));
+	EXPECT("xen/hvm-get-param", call64(34, 1, ARG) == 0);
+	hx_ram_read(&vm.ram, ARG, &p, sizeof(p));
+	EXPECT("xen/hvm-get-param-value", p.value == 0xfeffc);
+	p = (typeof(p)){ .domid = 0x7ff0, .index = 0, .value = (2ULL << 56) | 0xf3 };
+	hx_ram_write(&vm.ram, ARG, &p, sizeof(p));
+	EXPECT("xen/hvm-set-callback", call64(34, 0, ARG) == 0 &&
+	       vm.xen.params[0] == ((2ULL << 56) | 0xf3));
+	p.index = 1;
+	hx_ram_write(&vm.ram, ARG, &p, sizeof(p));
+	EXPECT("xen/hvm-set-store-pfn-refused", call64(34, 0, ARG) == -HX_EPERM &&
+	       vm.xen.params[1] == 0xfeffc);
+	p.index = 30;
+	hx_ram_write(&vm.ram, ARG, &p, sizeof(p));
+	EXPECT("xen/hvm-get-unknown", call64(34, 1, ARG) == -HX_EINVAL);
+	p.index = 1;
+	p.domid = 9;
+	hx_ram_write(&vm.ram, ARG, &p, sizeof(p));
+	EXPECT("xen/hvm-other-domain", call64(34, 1, ARG) == -HX_ESRCH);
+	EXPECT("xen/hvm-bad-pointer", call64(34, 1, UNMAPPED) == -HX_EFAULT);
+	EXPECT("xen/hvm-other-op", call64(34, 9, ARG) == -HX_ENOSYS);
+}
+
+/* vcpu_op: vcpu_info placement (once, inside a RAM page), runstate. */
+static void test_vcpu_op(void)
+{
+	struct { u64 mfn; u32 offset, rsvd; } r = { 0x50, 0x40, 0 };
+	u64 area = 0x51000;
+
+	setup();
+	hx_xen_enable(&vm, 4, 0);
+	hx_ram_write(&vm.ram, ARG, &r, sizeof(r));
+	EXPECT("xen/vcpu-info", call64_3(24, 10, 1, ARG) == 0 &&
+	       vm.xen.vcpu_info_gpa[1] == 0x50040);
+	EXPECT("xen/vcpu-info-twice", call64_3(24, 10, 1, ARG) == -HX_EINVAL);
+	r.offset = 4096 - 32;
+	hx_ram_write(&vm.ram, ARG, &r, sizeof(r));
+	EXPECT("xen/vcpu-info-crosses-page", call64_3(24, 10, 2, ARG) == -HX_EINVAL);
+	r.offset = 0;
+	r.mfn = 0x40000;			/* 1 GiB: a hole */
+	hx_ram_write(&vm.ram, ARG, &r, sizeof(r));
+	EXPECT("xen/vcpu-info-in-hole", call64_3(24, 10, 2, ARG) == -HX_EINVAL);
+	r.mfn = ~0ULL >> 4;
+	hx_ram_write(&vm.ram, ARG, &r, sizeof(r));
+	EXPECT("xen/vcpu-info-huge-frame", call64_3(24, 10, 2, ARG) == -HX_EINVAL &&
+	       !vm.xen.vcpu_info_gpa[2]);
+	EXPECT("xen/vcpu-op-bad-vcpu", call64_3(24, 10, 64, ARG) == -HX_ENOENT &&
+	       call64_3(24, 10, ~0ULL, ARG) == -HX_ENOENT);
+	hx_ram_write(&vm.ram, ARG, &area, sizeof(area));
+	EXPECT("xen/runstate-area", call64_3(24, 5, 3, ARG) == 0 &&
+	       vm.xen.runstate_gva[3] == 0x51000);
+	EXPECT("xen/vcpu-op-unknown", call64_3(24, 99, 0, ARG) == -HX_ENOSYS);
+	EXPECT("xen/vcpu-op-locks-balanced", fake_mem.locks_unbalanced == 0);
+}
+
+/* sched_op: yield resumes; shutdown ends the run with its reason. */
+static void test_sched_op(void)
+{
+	u32 reason = 1;				/* SHUTDOWN_reboot */
+
+	setup();
+	hx_xen_enable(&vm, 4, 0);
+	vcpu.gprs[HX_RAX] = 29;
+	vcpu.gprs[HX_RDI] = 0;
+	EXPECT("xen/yield", hx_xen_hypercall(&ctx, 3) == HX_EMUL_RESUME &&
+	       vcpu.gprs[HX_RAX] == 0);
+	hx_ram_write(&vm.ram, ARG, &reason, sizeof(reason));
+	vcpu.gprs[HX_RAX] = 29;
+	vcpu.gprs[HX_RDI] = 2;
+	vcpu.gprs[HX_RSI] = ARG;
+	EXPECT("xen/shutdown-exits", hx_xen_hypercall(&ctx, 3) == HX_EMUL_EXIT &&
+	       vcpu.exit.reason == HX_EXIT_XEN_SHUTDOWN &&
+	       vcpu.exit.xen_shutdown.reason == 1 && vcpu.gprs[HX_RAX] == 0);
+	vcpu.gprs[HX_RAX] = 29;
+	vcpu.gprs[HX_RSI] = UNMAPPED;
+	EXPECT("xen/shutdown-bad-pointer",
+	       hx_xen_hypercall(&ctx, 3) == HX_EMUL_RESUME &&
+	       vcpu.gprs[HX_RAX] == (u64)-HX_EFAULT);
+	EXPECT("xen/sched-unknown", call64(29, 77, 0) == -HX_ENOSYS);
+}
+
 /* Copies that cross pages, and stop at the first bad byte. */
 static void test_guest_copy(void)
 {
@@ -343,6 +442,9 @@ int main(void)
 	test_dispatch();
 	test_dispatch32();
 	test_shared_info();
+	test_hvm_params();
+	test_vcpu_op();
+	test_sched_op();
 	test_guest_copy();
 	hx_ram_free(&vm.ram);
 	hx_xen_free(&vm);

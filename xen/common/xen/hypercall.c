@@ -25,6 +25,9 @@ static const hx_hcall_fn hx_hcalls[] = {
 	[__HYPERVISOR_xen_version] = hx_xen_version_op,
 	[__HYPERVISOR_vm_assist] = hx_xen_vm_assist,
 	[__HYPERVISOR_memory_op] = hx_xen_memory_op,
+	[__HYPERVISOR_vcpu_op] = hx_xen_vcpu_op,
+	[__HYPERVISOR_sched_op] = hx_xen_sched_op,
+	[__HYPERVISOR_hvm_op] = hx_xen_hvm_op,
 };
 
 /* Only the runstate update flag, which costs nothing to accept. */
@@ -35,7 +38,7 @@ long hx_xen_vm_assist(struct hx_emul_ctx *ctx, const u64 *a)
 	return a[1] == VMASST_RUNSTATE_UPDATE_FLAG ? 0 : -HX_EINVAL;
 }
 
-void hx_xen_hypercall(struct hx_emul_ctx *ctx, u32 len)
+int hx_xen_hypercall(struct hx_emul_ctx *ctx, u32 len)
 {
 	struct hx_vcpu *vcpu = ctx->vcpu;
 	u64 *g = vcpu->gprs, nr, a[5];
@@ -61,6 +64,7 @@ void hx_xen_hypercall(struct hx_emul_ctx *ctx, u32 len)
 			a[i] = (u32)a[i];
 	}
 	vcpu->stats.hypercalls++;
+	vcpu->exit.reason = HX_EXIT_NONE;
 	if (ctx->cpl) {
 		ret = -HX_EPERM;
 	} else if (nr < HX_ARRAY_SIZE(hx_hcalls) && hx_hcalls[nr]) {
@@ -71,4 +75,6 @@ void hx_xen_hypercall(struct hx_emul_ctx *ctx, u32 len)
 	}
 	g[HX_RAX] = wide ? (u64)ret : (u32)ret;
 	ctx->rip = wide ? ctx->rip + len : (u32)(ctx->rip + len);
+	return vcpu->exit.reason == HX_EXIT_NONE ? HX_EMUL_RESUME :
+						  HX_EMUL_EXIT;
 }

@@ -10,5 +10,8 @@ struct hx_emul_ctx;
 long hx_xen_version_op(struct hx_emul_ctx *ctx, const u64 *a);
 long hx_xen_vm_assist(struct hx_emul_ctx *ctx, const u64 *a);
 long hx_xen_memory_op(struct hx_emul_ctx *ctx, const u64 *a);
+long hx_xen_hvm_op(struct hx_emul_ctx *ctx, const u64 *a);
+long hx_xen_vcpu_op(struct hx_emul_ctx *ctx, const u64 *a);
+long hx_xen_sched_op(struct hx_emul_ctx *ctx, const u64 *a);
 
 #endif /* HXEN_XEN_HYPERCALL_H */

@@ -12,8 +12,6 @@
 
 #include "hypercall.h"
 
-#define HX_ESRCH	3
-
 static long add_to_physmap(struct hx_emul_ctx *ctx, u64 arg)
 {
 	struct hx_vm *vm = ctx->vcpu->vm;

@@ -9,6 +9,7 @@
 
 #define HX_EPERM	1
 #define HX_ENOENT	2
+#define HX_ESRCH	3
 #define HX_EINTR	4
 #define HX_EIO		5
 #define HX_E2BIG	7

@@ -54,6 +54,7 @@ enum hx_exit_reason {
 	HX_EXIT_INTR = 6,
 	HX_EXIT_INTERNAL = 7,
 	HX_EXIT_FAIL_ENTRY = 8,
+	HX_EXIT_XEN_SHUTDOWN = 9,
 };
 
 #define HX_INTERNAL_UNHANDLED_EXIT	1
@@ -84,6 +85,9 @@ struct hx_exit {
 			u64 nr;
 			u64 args[6];
 		} hypercall;
+		struct {
+			u32 reason;
+		} xen_shutdown;
 		struct {
 			u32 suberror;
 			u64 data[4];

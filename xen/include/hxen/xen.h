@@ -20,6 +20,10 @@ struct hxh_page;
 #define HX_XEN_MSR_HCALL_PAGE	0x40000000U
 /* Reported when the host asks for no particular version: 4.17. */
 #define HX_XEN_VERSION_DEFAULT	0x00040011U
+/* HVM parameters hxen keeps: indices below this (see hvm.c). */
+#define HX_XEN_NR_PARAMS	20
+/* vCPU ids the Xen interface knows (as HXEN_MAX_VCPUS). */
+#define HX_XEN_MAX_VCPUS	64
 
 /*
  * struct hx_xen - a VM's Xen personality
@@ -29,6 +33,9 @@ struct hxh_page;
  * @lock: serializes changes to the guest-physical map below
  * @shared_info: the shared_info page, zeroed at creation
  * @shared_info_gfn: where the guest put it, or HX_XEN_NO_GFN
+ * @params: HVM parameters (HVM_PARAM_*), set by the host or the guest
+ * @vcpu_info_gpa: where each vCPU's vcpu_info is, 0 until registered
+ * @runstate_gva: each vCPU's runstate area, as the guest registered it
  */
 struct hx_xen {
 	bool enabled;
@@ -37,6 +44,9 @@ struct hx_xen {
 	void *lock;
 	struct hxh_page *shared_info;
 	u64 shared_info_gfn;
+	u64 params[HX_XEN_NR_PARAMS];
+	u64 vcpu_info_gpa[HX_XEN_MAX_VCPUS];
+	u64 runstate_gva[HX_XEN_MAX_VCPUS];
 };
 
 #define HX_XEN_NO_GFN		(~0ULL)
@@ -69,9 +79,17 @@ bool hx_xen_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4]);
 int hx_xen_hcall_page(struct hx_emul_ctx *ctx, u64 val, const u8 insn[3]);
 
 /*
- * The hypercall instruction at ctx->rip (already known to be one): run
- * it, put the result in RAX and move RIP past it (@len bytes).
+ * The host sets an HVM parameter (the device model's ring frames and
+ * event channels).  Return: 0, or -HX_EINVAL for one hxen does not keep.
  */
-void hx_xen_hypercall(struct hx_emul_ctx *ctx, u32 len);
+int hx_xen_set_param(struct hx_vm *vm, u32 index, u64 value);
+
+/*
+ * The hypercall instruction at ctx->rip (already known to be one): run
+ * it, put the result in RAX and move RIP past it (@len bytes).  Return:
+ * HX_EMUL_RESUME, or HX_EMUL_EXIT when vcpu->exit tells the host what the
+ * guest asked for (a shutdown).
+ */
+int hx_xen_hypercall(struct hx_emul_ctx *ctx, u32 len);
 
 #endif /* HXEN_XEN_H */

@@ -241,8 +241,7 @@ int svm_exit_xen_hypercall(struct svm_vcpu *sv, u32 len)
 	struct hx_emul_ctx ctx;
 
 	svm_emul_ctx(sv, &ctx);
-	hx_xen_hypercall(&ctx, len);
-	return svm_emul_done(sv, &ctx, HX_EMUL_RESUME);
+	return svm_emul_done(sv, &ctx, hx_xen_hypercall(&ctx, len));
 }
 
 /* The hypercall page asks for VMMCALL, AMD's hypercall instruction. */
