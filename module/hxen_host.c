@@ -9,6 +9,8 @@
 #include <linux/cpu.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/timekeeping.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
@@ -20,6 +22,7 @@
 #include <asm/fpu/api.h>
 #include <asm/io.h>
 #include <asm/mce.h>
+#include <asm/tsc.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/special_insns.h>
@@ -104,6 +107,27 @@ void hxh_machine_check(void)
 
 	do_machine_check(&regs);
 #endif
+}
+
+u32 hxh_tsc_khz(void)
+{
+	return tsc_khz;
+}
+
+bool hxh_tsc_stable(void)
+{
+	return boot_cpu_has(X86_FEATURE_CONSTANT_TSC) &&
+	       boot_cpu_has(X86_FEATURE_NONSTOP_TSC);
+}
+
+u64 hxh_now_ns(void)
+{
+	return ktime_get_ns();
+}
+
+u64 hxh_realtime_ns(void)
+{
+	return ktime_get_real_ns();
 }
 
 bool hxh_signal_pending(void)

@@ -1449,13 +1449,26 @@ static void test_xen_abi(void)
 	      err, v.run->exit_reason, v.run->xen_shutdown.reason);
 	val = out_value(&v, "xen/runs-on-after-shutdown-exit", 0x76);
 	check("xen/runs-on-after-shutdown-exit", val == 0, "eax %#llx", val);
+	val = out_value(&v, "xen/pvclock-version", 0x77);
+	check("xen/pvclock-version", val > 0 && !(val & 1), "version %#llx", val);
+	val = out_value(&v, "xen/pvclock-mul", 0x78);
+	check("xen/pvclock-mul", val >= 0x80000000LL, "mul %#llx", val);
+	val = out_value(&v, "xen/pvclock-system-time", 0x79);
+	check("xen/pvclock-system-time", val >= 0 && val < 60000,
+	      "about %lld ms since the VM's start", val);
+	val = out_value(&v, "xen/wallclock", 0x7a);
+	check("xen/wallclock", val > 0 && llabs(val - (long long)time(NULL)) < 120,
+	      "wc_sec %lld, host %lld", val, (long long)time(NULL));
+	val = out_value(&v, "xen/pvclock-advances", 0x7b);
+	check("xen/pvclock-advances", val > 0 && val < 10000000,
+	      "%lld us between two reads", val);
 	err = vcpu_run(&v);
 	check("xen/hlt", !err && v.run->exit_reason == HXEN_EXIT_HLT,
 	      "run %d exit %u", err, v.run->exit_reason);
 	memset(&st, 0, sizeof(st));
 	ioctl(v.fd, HXEN_VCPU_GET_STATS, &st);
 	check("xen/hypercalls-in-kernel", st.hypercalls == 11 &&
-	      st.unknown_hypercalls == 1 && st.user_exits == 25,
+	      st.unknown_hypercalls == 1 && st.user_exits == 30,
 	      "hypercalls %llu unknown %llu user exits %llu",
 	      (unsigned long long)st.hypercalls,
 	      (unsigned long long)st.unknown_hypercalls,

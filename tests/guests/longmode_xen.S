@@ -27,6 +27,12 @@
  *   OUT 0x75 eax      the same again: -EINVAL (-22)
  *   sched_op(shutdown, reboot): the run ends with HXEN_EXIT_XEN_SHUTDOWN
  *   OUT 0x76 eax      the shutdown hypercall's result when resumed: 0
+ *   OUT 0x77 eax      pvclock version in the registered vcpu_info (even)
+ *   OUT 0x78 eax      pvclock tsc_to_system_mul (2^31 .. 2^32 - 1)
+ *   OUT 0x79 eax      pvclock system_time >> 20 (about ms since start)
+ *   OUT 0x7a eax      wallclock wc_sec in shared_info (now at 0x90000)
+ *   OUT 0x7b eax      ns from the pvclock between two reads 0x100000
+ *                     iterations apart, >> 10 (must be > 0)
  *   HLT
  */
 #define PML4		0x8000
@@ -195,7 +201,47 @@ long_mode:
 	mov	$(SCRATCH + 128), %esi
 	vmmcall
 	out	%eax, $0x76
+
+	mov	0x50040 + 32, %eax		/* vcpu_time_info.version */
+	out	%eax, $0x77
+	mov	0x50040 + 32 + 24, %eax		/* tsc_to_system_mul */
+	out	%eax, $0x78
+	mov	0x50040 + 32 + 16, %rax		/* system_time */
+	shr	$20, %rax
+	out	%eax, $0x79
+	mov	0x90000 + 3076, %eax		/* wc_sec */
+	out	%eax, $0x7a
+
+	call	pvclock_ns
+	mov	%rax, %r12
+	mov	$0x100000, %ecx
+1:	dec	%ecx
+	jnz	1b
+	call	pvclock_ns
+	sub	%r12, %rax
+	shr	$10, %rax
+	out	%eax, $0x7b
 	hlt
+	jmp	.
+
+/* System time in ns from the pvclock at 0x50060, in rax. */
+pvclock_ns:
+	rdtsc
+	shl	$32, %rdx
+	or	%rdx, %rax
+	sub	0x50060 + 8, %rax		/* - tsc_timestamp */
+	movsbl	0x50060 + 28, %ecx		/* tsc_shift */
+	test	%ecx, %ecx
+	js	2f
+	shl	%cl, %rax
+	jmp	3f
+2:	neg	%ecx
+	shr	%cl, %rax
+3:	mov	0x50060 + 24, %ecx		/* mul */
+	mul	%rcx				/* rdx:rax = delta * mul */
+	shrd	$32, %rdx, %rax
+	add	0x50060 + 16, %rax		/* + system_time */
+	ret
 	jmp	.
 
 	.p2align 3

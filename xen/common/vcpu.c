@@ -59,6 +59,7 @@ int hx_vcpu_run(struct hx_vcpu *vcpu)
 			break;
 		}
 		hxh_cond_resched();
+		hx_xen_refresh_time(vcpu);
 		ret = hx_arch->vcpu_enter(vcpu);
 		if (ret <= 0)
 			break;

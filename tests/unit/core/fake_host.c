@@ -322,6 +322,31 @@ void *hxh_page_to_va(struct hxh_page *page)
 	return page;
 }
 
+/* Time stands still unless a test moves it. */
+struct fake_time fake_time = { .tsc_khz = 2500000, .stable = true,
+			       .now_ns = 1000000000ULL,
+			       .real_ns = 1700000000123456789ULL };
+
+u32 hxh_tsc_khz(void)
+{
+	return fake_time.tsc_khz;
+}
+
+bool hxh_tsc_stable(void)
+{
+	return fake_time.stable;
+}
+
+u64 hxh_now_ns(void)
+{
+	return fake_time.now_ns;
+}
+
+u64 hxh_realtime_ns(void)
+{
+	return fake_time.real_ns;
+}
+
 /* One thread in the tests: a lock is a depth counter that must balance. */
 void *hxh_mutex_create(void)
 {

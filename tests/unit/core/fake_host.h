@@ -101,6 +101,16 @@ struct fake_run {
 };
 
 extern struct fake_run fake_run;
+
+/* What the time services answer. */
+struct fake_time {
+	u32 tsc_khz;
+	bool stable;
+	u64 now_ns;
+	u64 real_ns;
+};
+
+extern struct fake_time fake_time;
 void fake_run_reset(void);
 
 #endif /* FAKE_HOST_H */

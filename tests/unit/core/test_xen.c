@@ -71,8 +71,14 @@ static void fake_unmap_page(struct hx_vm *v, u64 gpa)
 	npt.unmap_gpa = gpa;
 }
 
+static u64 fake_guest_tsc(struct hx_vcpu *v)
+{
+	return 0x123456789ULL;
+}
+
 static const struct hx_arch_ops fake_arch = {
 	.name = "fake",
+	.guest_tsc = fake_guest_tsc,
 	.map_page = fake_map_page,
 	.unmap_page = fake_unmap_page,
 };
@@ -411,6 +417,82 @@ static void test_sched_op(void)
 	EXPECT("xen/sched-unknown", call64(29, 77, 0) == -HX_ENOSYS);
 }
 
+/* The pvclock scale: ns from TSC ticks, to within rounding. */
+static void test_pvclock_scale(void)
+{
+	static const u64 rates[] = { 1000000ULL, 999999999ULL, 1000000000ULL,
+				     1000000001ULL, 2500000000ULL,
+				     3999999000ULL, 8000000000ULL };
+	bool ok = true;
+	u32 mul, i;
+	s8 shift;
+
+	for (i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		u64 ticks = rates[i], d, ns;	/* one second of ticks */
+
+		hx_pvclock_scale(rates[i], &mul, &shift);
+		d = shift < 0 ? ticks >> -shift : ticks << shift;
+		ns = (u64)(((unsigned __int128)d * mul) >> 32);
+		if (mul < (1U << 31) || ns < 999999000ULL || ns > 1000000000ULL)
+			ok = false;
+	}
+	EXPECT("xen/pvclock-scale-one-second", ok);
+}
+
+struct time_info {
+	u32 version, pad;
+	u64 tsc_timestamp, system_time;
+	u32 mul;
+	s8 shift;
+	u8 flags;
+};
+
+/* vcpu_info time: in shared_info's slot, then in the registered place. */
+static void test_pvclock(void)
+{
+	struct { u64 mfn; u32 offset, rsvd; } r = { 0x50, 0x40, 0 };
+	struct time_info t;
+	u32 wc[4];
+	u8 *si;
+
+	setup();
+	fake_time.now_ns = 5000000000ULL;
+	hx_xen_enable(&vm, 4, 0);
+	si = hxh_page_to_va(vm.xen.shared_info);
+	memcpy(wc, si + 3072, sizeof(wc));
+	EXPECT("xen/wallclock", wc[0] == 2 && wc[1] == 1700000000U &&
+	       wc[2] == 123456789 && wc[3] == 0);
+
+	fake_time.now_ns += 2500;
+	hx_xen_update_time(&vcpu);
+	memcpy(&t, si + 3 * 64 + 32, sizeof(t));
+	EXPECT("xen/pvclock-in-shared-info", t.version == 2 &&
+	       t.tsc_timestamp == 0x123456789ULL && t.system_time == 2500 &&
+	       t.mul >= (1U << 31) && t.flags == 1);
+	fake_time.now_ns += 1000;
+	hx_xen_refresh_time(&vcpu);
+	memcpy(&t, si + 3 * 64 + 32, sizeof(t));
+	EXPECT("xen/pvclock-refresh-waits", t.version == 2 &&
+	       t.system_time == 2500);
+	fake_time.now_ns += 1000000000ULL;
+	hx_xen_refresh_time(&vcpu);
+	memcpy(&t, si + 3 * 64 + 32, sizeof(t));
+	EXPECT("xen/pvclock-refresh-after-a-second", t.version == 4 &&
+	       t.system_time == 1000003500ULL);
+
+	hx_ram_write(&vm.ram, ARG, &r, sizeof(r));
+	EXPECT("xen/vcpu-info-own", call64_3(24, 10, 3, ARG) == 0);
+	hx_ram_read(&vm.ram, 0x50040 + 32, &t, sizeof(t));
+	EXPECT("xen/pvclock-in-registered-vcpu-info", t.version == 2 &&
+	       t.system_time == 1000003500ULL && t.mul >= (1U << 31));
+	fake_time.stable = false;
+	fake_time.now_ns += 1000000000ULL;
+	hx_xen_update_time(&vcpu);
+	hx_ram_read(&vm.ram, 0x50040 + 32, &t, sizeof(t));
+	EXPECT("xen/pvclock-unstable-tsc", t.version == 4 && t.flags == 0);
+	fake_time.stable = true;
+}
+
 /* Copies that cross pages, and stop at the first bad byte. */
 static void test_guest_copy(void)
 {
@@ -445,6 +527,8 @@ int main(void)
 	test_hvm_params();
 	test_vcpu_op();
 	test_sched_op();
+	test_pvclock_scale();
+	test_pvclock();
 	test_guest_copy();
 	hx_ram_free(&vm.ram);
 	hx_xen_free(&vm);

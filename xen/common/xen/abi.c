@@ -41,6 +41,9 @@ int hx_xen_enable(struct hx_vm *vm, u16 domid, u32 version)
 		return -HX_ENOMEM;
 	}
 	x->shared_info_gfn = HX_XEN_NO_GFN;
+	x->boot_ns = hxh_now_ns();
+	x->boot_wall_ns = hxh_realtime_ns();
+	hx_xen_set_wallclock(vm);
 	x->domid = domid;
 	x->version = version ? version : HX_XEN_VERSION_DEFAULT;
 	x->enabled = true;

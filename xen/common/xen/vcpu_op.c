@@ -35,8 +35,11 @@ static long register_vcpu_info(struct hx_emul_ctx *ctx, u32 id, u64 arg)
 	if (x->vcpu_info_gpa[id])
 		ret = -HX_EINVAL;		/* once per vCPU */
 	else
-		x->vcpu_info_gpa[id] = gpa;
+		__atomic_store_n(&x->vcpu_info_gpa[id], gpa, __ATOMIC_RELEASE);
 	hxh_mutex_unlock(x->lock);
+	/* Others get theirs when they next run. */
+	if (!ret && id == ctx->vcpu->id)
+		hx_xen_update_time(ctx->vcpu);
 	return ret;
 }
 

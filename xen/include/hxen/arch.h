@@ -32,6 +32,8 @@ struct hx_arch_ops {
 	 * (RAM or a hole), and later put it back; see svm_npt_map_page().
 	 */
 	int (*map_page)(struct hx_vm *vm, u64 gpa, u64 pa);
+	/* The guest's TSC now (the host's plus the vCPU's offset). */
+	u64 (*guest_tsc)(struct hx_vcpu *vcpu);
 	void (*unmap_page)(struct hx_vm *vm, u64 gpa);
 	struct hx_vcpu *(*vcpu_alloc)(struct hx_vm *vm);
 	void (*vcpu_free)(struct hx_vcpu *vcpu);

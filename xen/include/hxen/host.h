@@ -65,6 +65,15 @@ void hxh_machine_check(void);
 int hxh_vcpu_block(void *host, bool (*ready)(void *arg), void *arg);
 void hxh_vcpu_kick(void *host, u32 cpu);
 
+/*
+ * Time: the TSC rate in kHz, whether the TSC runs at that rate on every
+ * CPU in every state, a monotonic clock and the wall clock in ns.
+ */
+u32 hxh_tsc_khz(void);
+bool hxh_tsc_stable(void);
+u64 hxh_now_ns(void);
+u64 hxh_realtime_ns(void);
+
 /* Between guest runs: may the loop go on, or must it return? */
 bool hxh_signal_pending(void);
 void hxh_cond_resched(void);

@@ -176,6 +176,7 @@ struct hx_vcpu_stats {
  * @host: the host's vCPU, for hxh_vcpu_block() and hxh_vcpu_kick()
  * @fpu: the guest's x87/SSE/AVX state, XCR0 and PKRU
  * @db: the guest's DR0-DR3 (DR6 and DR7 are the backend's)
+ * @xen_time_ns: when the Xen pvclock of this vCPU was last written
  */
 struct hx_vcpu {
 	struct hx_vm *vm;
@@ -192,6 +193,7 @@ struct hx_vcpu {
 	void *host;
 	struct hx_fpu fpu;
 	u64 db[4];
+	u64 xen_time_ns;
 	struct hx_vcpu_stats stats;
 };
 

@@ -36,6 +36,8 @@ struct hxh_page;
  * @params: HVM parameters (HVM_PARAM_*), set by the host or the guest
  * @vcpu_info_gpa: where each vCPU's vcpu_info is, 0 until registered
  * @runstate_gva: each vCPU's runstate area, as the guest registered it
+ * @boot_ns: the host's monotonic time at guest system time 0
+ * @boot_wall_ns: the wall clock then
  */
 struct hx_xen {
 	bool enabled;
@@ -47,6 +49,8 @@ struct hx_xen {
 	u64 params[HX_XEN_NR_PARAMS];
 	u64 vcpu_info_gpa[HX_XEN_MAX_VCPUS];
 	u64 runstate_gva[HX_XEN_MAX_VCPUS];
+	u64 boot_ns;
+	u64 boot_wall_ns;
 };
 
 #define HX_XEN_NO_GFN		(~0ULL)
@@ -91,5 +95,16 @@ int hx_xen_set_param(struct hx_vm *vm, u32 index, u64 value);
  * guest asked for (a shutdown).
  */
 int hx_xen_hypercall(struct hx_emul_ctx *ctx, u32 len);
+
+/*
+ * pvclock.c: write @vcpu's vcpu_time_info now (into its registered
+ * vcpu_info, else its slot in shared_info); do so again if the last time
+ * is a second old; put the wallclock into shared_info.
+ */
+void hx_xen_update_time(struct hx_vcpu *vcpu);
+void hx_xen_refresh_time(struct hx_vcpu *vcpu);
+void hx_xen_set_wallclock(struct hx_vm *vm);
+/* The pvclock scale for a TSC of @tsc_hz. */
+void hx_pvclock_scale(u64 tsc_hz, u32 *mul, s8 *shift);
 
 #endif /* HXEN_XEN_H */

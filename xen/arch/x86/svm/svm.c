@@ -175,6 +175,14 @@ static int svm_map_ram(struct hx_vm *vm, u64 gpa, u64 size)
 	return svm_npt_map_ram(to_svm_vm(vm), gpa, size);
 }
 
+static u64 svm_guest_tsc(struct hx_vcpu *vcpu)
+{
+	u32 lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (((u64)hi << 32) | lo) + to_svm(vcpu)->vmcb->control.tsc_offset;
+}
+
 static int svm_map_page(struct hx_vm *vm, u64 gpa, u64 pa)
 {
 	return svm_npt_map_page(to_svm_vm(vm), gpa, pa);
@@ -773,6 +781,7 @@ static const struct hx_arch_ops svm_ops = {
 	.vm_free = svm_vm_free,
 	.map_ram = svm_map_ram,
 	.map_page = svm_map_page,
+	.guest_tsc = svm_guest_tsc,
 	.unmap_page = svm_unmap_page,
 	.vcpu_alloc = svm_vcpu_alloc,
 	.vcpu_free = svm_vcpu_free,
