@@ -4,6 +4,7 @@
 #define HXEN_LINUX_XEN_PUBLIC_H
 
 #include <xen/interface/xen.h>
+#include <xen/interface/event_channel.h>
 #include <xen/interface/features.h>
 #include <xen/interface/memory.h>
 #include <xen/interface/sched.h>

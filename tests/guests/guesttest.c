@@ -1462,13 +1462,18 @@ static void test_xen_abi(void)
 	val = out_value(&v, "xen/pvclock-advances", 0x7b);
 	check("xen/pvclock-advances", val > 0 && val < 10000000,
 	      "%lld us between two reads", val);
+	val = out_value(&v, "xen/evtchn-bind-ipi", 0x7d);
+	check("xen/evtchn-bind-ipi", val == 1, "port %lld", val);
+	val = out_value(&v, "xen/evtchn-upcall", 0x7c);
+	check("xen/evtchn-upcall", val == 2, "pending word %#llx", val);
+	out_value(&v, "xen/evtchn-after-upcall", 0x7e);
 	err = vcpu_run(&v);
 	check("xen/hlt", !err && v.run->exit_reason == HXEN_EXIT_HLT,
 	      "run %d exit %u", err, v.run->exit_reason);
 	memset(&st, 0, sizeof(st));
 	ioctl(v.fd, HXEN_VCPU_GET_STATS, &st);
-	check("xen/hypercalls-in-kernel", st.hypercalls == 11 &&
-	      st.unknown_hypercalls == 1 && st.user_exits == 30,
+	check("xen/hypercalls-in-kernel", st.hypercalls == 14 &&
+	      st.unknown_hypercalls == 1 && st.user_exits == 33,
 	      "hypercalls %llu unknown %llu user exits %llu",
 	      (unsigned long long)st.hypercalls,
 	      (unsigned long long)st.unknown_hypercalls,

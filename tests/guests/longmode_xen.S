@@ -33,6 +33,11 @@
  *   OUT 0x7a eax      wallclock wc_sec in shared_info (now at 0x90000)
  *   OUT 0x7b eax      ns from the pvclock between two reads 0x100000
  *                     iterations apart, >> 10 (must be > 0)
+ *   OUT 0x7d eax      event_channel_op(bind_ipi, vCPU 0): the port (1)
+ *   (callback vector 0xf3 set with HVMOP_set_param, then STI and
+ *   EVTCHNOP_send on the port: the upcall handler runs at once)
+ *   OUT 0x7c eax      in the upcall handler: evtchn_pending word 0
+ *   OUT 0x7e          back after the handler
  *   HLT
  */
 #define PML4		0x8000
@@ -40,6 +45,8 @@
 #define PD		0xa000
 #define HCALL_PAGE	0xb000
 #define SCRATCH		0xc000
+#define IDT		0xd000
+#define UPCALL_VECTOR	0xf3
 
 	.code16
 	.text
@@ -221,8 +228,57 @@ long_mode:
 	sub	%r12, %rax
 	shr	$10, %rax
 	out	%eax, $0x7b
+
+	/* The upcall: a gate at 0xf3, the callback, an IPI port to self. */
+	lea	upcall(%rip), %rax
+	mov	$(IDT + UPCALL_VECTOR * 16), %rdi
+	mov	%ax, (%rdi)
+	movw	$0x08, 2(%rdi)
+	movw	$0x8e00, 4(%rdi)
+	shr	$16, %rax
+	mov	%ax, 6(%rdi)
+	movl	$0, 8(%rdi)
+	movl	$0, 12(%rdi)
+	lidt	idt_desc
+	movw	$0x7ff0, SCRATCH + 64
+	movl	$0, SCRATCH + 68		/* HVM_PARAM_CALLBACK_IRQ */
+	mov	$(2 << 24), %ecx		/* type 2 (vector) in 63:56 */
+	shl	$32, %rcx
+	or	$UPCALL_VECTOR, %rcx
+	mov	%rcx, SCRATCH + 72
+	mov	$34, %eax
+	xor	%edi, %edi			/* HVMOP_set_param */
+	mov	$(SCRATCH + 64), %esi
+	vmmcall
+	movl	$0, SCRATCH + 160		/* evtchn_bind_ipi: vcpu 0 */
+	movl	$0, SCRATCH + 164
+	mov	$32, %eax
+	mov	$7, %edi			/* EVTCHNOP_bind_ipi */
+	mov	$(SCRATCH + 160), %esi
+	vmmcall
+	mov	SCRATCH + 164, %eax
+	out	%eax, $0x7d
+	sti
+	mov	$32, %eax
+	mov	$4, %edi			/* EVTCHNOP_send */
+	mov	$(SCRATCH + 164), %esi
+	vmmcall
+	nop
+	out	%al, $0x7e
+	cli
 	hlt
 	jmp	.
+
+/* The event upcall: report the pending word, then clear what it saw. */
+upcall:
+	push	%rax
+	movb	$0, 0x50040			/* evtchn_upcall_pending */
+	movq	$0, 0x50040 + 8			/* evtchn_pending_sel */
+	mov	0x90000 + 2048, %rax		/* evtchn_pending[0] */
+	movq	$0, 0x90000 + 2048
+	out	%eax, $0x7c
+	pop	%rax
+	iretq
 
 /* System time in ns from the pvclock at 0x50060, in rax. */
 pvclock_ns:
@@ -253,3 +309,6 @@ gdt_end:
 gdt_desc:
 	.word	gdt_end - gdt - 1
 	.long	gdt
+idt_desc:
+	.word	0xfff
+	.quad	IDT

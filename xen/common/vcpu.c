@@ -22,6 +22,7 @@ struct hx_vcpu *hx_vcpu_create(struct hx_vm *vm, u32 id)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	vcpu->running_cpu = HX_NOT_RUNNING;
+	hx_xen_vcpu_attach(vcpu);
 	return vcpu;
 }
 
@@ -29,6 +30,7 @@ void hx_vcpu_destroy(struct hx_vcpu *vcpu)
 {
 	if (!vcpu)
 		return;
+	hx_xen_vcpu_detach(vcpu);
 	hx_fpu_free(&vcpu->fpu);
 	hx_arch->vcpu_free(vcpu);
 }

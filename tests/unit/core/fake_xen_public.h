@@ -10,6 +10,7 @@
 #define __XEN_INTERFACE_VERSION__ 0x00040e00
 
 #include <xen/xen.h>
+#include <xen/event_channel.h>
 #include <xen/features.h>
 #include <xen/memory.h>
 #include <xen/sched.h>

@@ -493,6 +493,109 @@ static void test_pvclock(void)
 	fake_time.stable = true;
 }
 
+static u32 evtchn_bind(u64 cmd, u32 a, u32 b, long *ret)
+{
+	u32 arg[3] = { a, b, 0 };
+
+	hx_ram_write(&vm.ram, ARG, arg, sizeof(arg));
+	*ret = call64(32, cmd, ARG);
+	hx_ram_read(&vm.ram, ARG, arg, sizeof(arg));
+	return cmd == 6 ? arg[1] : cmd == 1 ? arg[2] : arg[1];
+}
+
+static long evtchn_port(u64 cmd, u32 port, u32 vcpu_id)
+{
+	u32 arg[2] = { port, vcpu_id };
+
+	hx_ram_write(&vm.ram, ARG, arg, sizeof(arg));
+	return call64(32, cmd, ARG);
+}
+
+/* Event channels: binding, raising, masking, the upcall. */
+static void test_evtchn(void)
+{
+	u64 *pending, *mask, *sel;
+	u8 *si, *vi, vector = 0;
+	u32 ipi, virq, ub;
+	long ret, kicks;
+
+	setup();
+	hx_xen_enable(&vm, 4, 0);
+	hx_xen_vcpu_attach(&vcpu);		/* vCPU 3 */
+	si = hxh_page_to_va(vm.xen.shared_info);
+	pending = (u64 *)(si + 2048);
+	mask = (u64 *)(si + 2560);
+	vi = si + 3 * 64;
+	sel = (u64 *)(vi + 8);
+
+	ipi = evtchn_bind(7, 3, 0, &ret);	/* bind_ipi, vCPU 3 */
+	EXPECT("xen/evtchn-bind-ipi", ret == 0 && ipi == 1);
+	virq = evtchn_bind(1, 0, 3, &ret);	/* bind_virq TIMER, vCPU 3 */
+	EXPECT("xen/evtchn-bind-virq", ret == 0 && virq == 2 &&
+	       vm.xen.virq_port[3][0] == 2);
+	evtchn_bind(1, 0, 3, &ret);
+	EXPECT("xen/evtchn-virq-twice", ret == -HX_EEXIST);
+	evtchn_bind(1, 24, 3, &ret);
+	EXPECT("xen/evtchn-virq-unknown", ret == -HX_EINVAL);
+	evtchn_bind(7, 64, 0, &ret);
+	EXPECT("xen/evtchn-ipi-bad-vcpu", ret == -HX_ENOENT);
+
+	EXPECT("xen/upcall-needs-callback", !hx_xen_upcall(&vcpu, &vector));
+	kicks = fake_run.kicks;
+	EXPECT("xen/evtchn-send-ipi", evtchn_port(4, ipi, 0) == 0 &&
+	       (*pending & 2) && (*sel & 1) && vi[0] == 1 &&
+	       fake_run.kicks == kicks + 1);
+	hx_xen_set_param(&vm, 0, (1ULL << 56) | 0xf3);
+	EXPECT("xen/upcall-gsi-callback-ignored", !hx_xen_upcall(&vcpu, &vector));
+	hx_xen_set_param(&vm, 0, (2ULL << 56) | 0xf3);
+	EXPECT("xen/upcall-vector", hx_xen_upcall(&vcpu, &vector) &&
+	       vector == 0xf3);
+	EXPECT("xen/evtchn-send-again-no-kick", evtchn_port(4, ipi, 0) == 0 &&
+	       fake_run.kicks == kicks + 1);
+	vi[0] = 0;				/* the guest took the upcall */
+	*sel = 0;
+	*pending = 0;
+	EXPECT("xen/upcall-done", !hx_xen_upcall(&vcpu, &vector));
+
+	*mask |= 1ULL << virq;
+	EXPECT("xen/evtchn-raise-masked", hx_xen_evtchn_raise(&vm, virq) == 0 &&
+	       (*pending & (1ULL << virq)) && !*sel && !vi[0]);
+	EXPECT("xen/evtchn-unmask-delivers", evtchn_port(9, virq, 0) == 0 &&
+	       !(*mask & (1ULL << virq)) && (*sel & 1) && vi[0] == 1);
+	EXPECT("xen/evtchn-send-virq-einval", evtchn_port(4, virq, 0) == -HX_EINVAL);
+	EXPECT("xen/evtchn-raise-free-port", hx_xen_evtchn_raise(&vm, 77) ==
+	       -HX_EINVAL && hx_xen_evtchn_raise(&vm, 0) == -HX_EINVAL &&
+	       hx_xen_evtchn_raise(&vm, 4096) == -HX_EINVAL);
+
+	EXPECT("xen/evtchn-close", evtchn_port(3, ipi, 0) == 0 &&
+	       evtchn_port(4, ipi, 0) == -HX_EINVAL);
+	EXPECT("xen/evtchn-close-virq-frees-binding", evtchn_port(3, virq, 0) == 0 &&
+	       vm.xen.virq_port[3][0] == 0);
+	ub = evtchn_bind(6, 0x7ff0, 0, &ret);	/* alloc_unbound for dom0 */
+	EXPECT("xen/evtchn-alloc-unbound", ret == 0 && ub == 1);
+	evtchn_bind(6, 9, 0, &ret);
+	EXPECT("xen/evtchn-alloc-unbound-other-dom", ret == -HX_EPERM);
+	EXPECT("xen/evtchn-send-unbound", evtchn_port(4, ub, 0) == 0 &&
+	       vm.xen.host_sends == 1);
+	EXPECT("xen/evtchn-bind-vcpu", evtchn_port(8, ub, 5) == 0 &&
+	       vm.xen.evtchn[ub].vcpu == 5);
+	EXPECT("xen/evtchn-bind-vcpu-bad", evtchn_port(8, ub, 64) == -HX_ENOENT);
+	ipi = evtchn_bind(7, 3, 0, &ret);
+	EXPECT("xen/evtchn-bind-vcpu-ipi", evtchn_port(8, ipi, 2) == -HX_EINVAL);
+	EXPECT("xen/evtchn-port-0", evtchn_port(4, 0, 0) == -HX_EINVAL &&
+	       evtchn_port(9, 4096, 0) == -HX_EINVAL);
+	EXPECT("xen/evtchn-fifo-refused", call64(32, 11, ARG) == -HX_ENOSYS);
+	EXPECT("xen/evtchn-bad-pointer", call64(32, 4, UNMAPPED) == -HX_EFAULT);
+	EXPECT("xen/evtchn-locks-balanced", fake_mem.locks_unbalanced == 0);
+	hx_xen_vcpu_detach(&vcpu);
+	*pending = 0;
+	*sel = 0;
+	vi[0] = 0;
+	kicks = fake_run.kicks;
+	EXPECT("xen/evtchn-detached-no-kick", hx_xen_evtchn_raise(&vm, ipi) == 0 &&
+	       vi[0] == 1 && fake_run.kicks == kicks);
+}
+
 /* Copies that cross pages, and stop at the first bad byte. */
 static void test_guest_copy(void)
 {
@@ -529,6 +632,7 @@ int main(void)
 	test_sched_op();
 	test_pvclock_scale();
 	test_pvclock();
+	test_evtchn();
 	test_guest_copy();
 	hx_ram_free(&vm.ram);
 	hx_xen_free(&vm);

@@ -23,6 +23,10 @@
 /* Domain ids from 0x7ff0 up are reserved (DOMID_FIRST_RESERVED). */
 #define DOMID_LIMIT		0x7ff0U
 
+/* shared_info starts with vcpu_info[32], 64 bytes each. */
+#define SHARED_VCPU_INFOS	32
+#define VCPU_INFO_SIZE		64
+
 #define HCALL_STUB_SIZE		32
 #define HCALL_STUBS		(HX_PAGE_SIZE / HCALL_STUB_SIZE)
 /* Hypercall 23 is iret, which HVM guests may not use: ud2 there. */
@@ -36,7 +40,9 @@ int hx_xen_enable(struct hx_vm *vm, u16 domid, u32 version)
 		return -HX_EINVAL;
 	x->lock = hxh_mutex_create();
 	x->shared_info = hxh_page_alloc(0);
-	if (!x->lock || !x->shared_info) {
+	x->evtchn = hxh_zalloc(HX_XEN_EVTCHN_PORTS * sizeof(*x->evtchn));
+	x->virq_port = hxh_zalloc(HX_XEN_MAX_VCPUS * sizeof(*x->virq_port));
+	if (!x->lock || !x->shared_info || !x->evtchn || !x->virq_port) {
 		hx_xen_free(vm);
 		return -HX_ENOMEM;
 	}
@@ -57,9 +63,57 @@ void hx_xen_free(struct hx_vm *vm)
 	if (x->shared_info)
 		hxh_page_free(x->shared_info, 0);
 	hxh_mutex_destroy(x->lock);
+	if (x->evtchn)
+		hxh_free(x->evtchn);
+	if (x->virq_port)
+		hxh_free(x->virq_port);
 	x->shared_info = NULL;
 	x->lock = NULL;
+	x->evtchn = NULL;
+	x->virq_port = NULL;
 	x->enabled = false;
+}
+
+void hx_xen_vcpu_attach(struct hx_vcpu *vcpu)
+{
+	struct hx_xen *x = &vcpu->vm->xen;
+
+	if (!x->enabled || vcpu->id >= HX_XEN_MAX_VCPUS)
+		return;
+	hxh_mutex_lock(x->lock);
+	__atomic_store_n(&x->vcpus[vcpu->id], vcpu, __ATOMIC_RELEASE);
+	hxh_mutex_unlock(x->lock);
+}
+
+void hx_xen_vcpu_detach(struct hx_vcpu *vcpu)
+{
+	struct hx_xen *x = &vcpu->vm->xen;
+
+	if (!x->enabled || vcpu->id >= HX_XEN_MAX_VCPUS)
+		return;
+	hxh_mutex_lock(x->lock);
+	__atomic_store_n(&x->vcpus[vcpu->id], NULL, __ATOMIC_RELEASE);
+	hxh_mutex_unlock(x->lock);
+}
+
+u8 *hx_xen_vcpu_info(struct hx_vm *vm, u32 id)
+{
+	struct hx_xen *x = &vm->xen;
+	struct hxh_page *pg;
+	u64 gpa;
+
+	if (!x->enabled || id >= HX_XEN_MAX_VCPUS)
+		return NULL;
+	gpa = __atomic_load_n(&x->vcpu_info_gpa[id], __ATOMIC_ACQUIRE);
+	if (gpa) {
+		pg = hx_ram_page(&vm->ram, gpa);
+		return pg ? (u8 *)hxh_page_to_va(pg) +
+			    (gpa & (HX_PAGE_SIZE - 1)) : NULL;
+	}
+	if (id < SHARED_VCPU_INFOS)
+		return (u8 *)hxh_page_to_va(x->shared_info) +
+		       id * VCPU_INFO_SIZE;
+	return NULL;
 }
 
 int hx_xen_map_shared_info(struct hx_vm *vm, u64 gfn)

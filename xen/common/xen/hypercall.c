@@ -28,6 +28,7 @@ static const hx_hcall_fn hx_hcalls[] = {
 	[__HYPERVISOR_vcpu_op] = hx_xen_vcpu_op,
 	[__HYPERVISOR_sched_op] = hx_xen_sched_op,
 	[__HYPERVISOR_hvm_op] = hx_xen_hvm_op,
+	[__HYPERVISOR_event_channel_op] = hx_xen_event_channel_op,
 };
 
 /* Only the runstate update flag, which costs nothing to accept. */

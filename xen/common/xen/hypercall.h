@@ -13,5 +13,6 @@ long hx_xen_memory_op(struct hx_emul_ctx *ctx, const u64 *a);
 long hx_xen_hvm_op(struct hx_emul_ctx *ctx, const u64 *a);
 long hx_xen_vcpu_op(struct hx_emul_ctx *ctx, const u64 *a);
 long hx_xen_sched_op(struct hx_emul_ctx *ctx, const u64 *a);
+long hx_xen_event_channel_op(struct hx_emul_ctx *ctx, const u64 *a);
 
 #endif /* HXEN_XEN_HYPERCALL_H */

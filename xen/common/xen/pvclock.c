@@ -17,9 +17,7 @@
 #include <hxen/vm.h>
 #include <hxen/xen.h>
 
-#define VCPU_INFO_SIZE		64
 #define VCPU_INFO_TIME		32
-#define SHARED_VCPU_INFOS	32
 #define SHARED_WC		3072
 #define NSEC_PER_SEC		1000000000ULL
 #define PVCLOCK_TSC_STABLE	(1U << 0)
@@ -82,25 +80,13 @@ static void write_time(u8 *t, u64 tsc, u64 system_time)
 void hx_xen_update_time(struct hx_vcpu *vcpu)
 {
 	struct hx_xen *x = &vcpu->vm->xen;
-	u64 now = hxh_now_ns(), gpa;
-	u8 *t = NULL;
-	struct hxh_page *pg;
+	u8 *vi = hx_xen_vcpu_info(vcpu->vm, vcpu->id);
+	u64 now = hxh_now_ns();
 
-	if (!x->enabled || vcpu->id >= HX_XEN_MAX_VCPUS)
+	if (!vi)
 		return;
-	gpa = __atomic_load_n(&x->vcpu_info_gpa[vcpu->id], __ATOMIC_ACQUIRE);
-	if (gpa) {
-		pg = hx_ram_page(&vcpu->vm->ram, gpa);
-		if (pg)
-			t = (u8 *)hxh_page_to_va(pg) +
-			    (gpa & (HX_PAGE_SIZE - 1)) + VCPU_INFO_TIME;
-	} else if (vcpu->id < SHARED_VCPU_INFOS) {
-		t = (u8 *)hxh_page_to_va(x->shared_info) +
-		    vcpu->id * VCPU_INFO_SIZE + VCPU_INFO_TIME;
-	}
-	if (!t)
-		return;
-	write_time(t, hx_arch->guest_tsc(vcpu), now - x->boot_ns);
+	write_time(vi + VCPU_INFO_TIME, hx_arch->guest_tsc(vcpu),
+		   now - x->boot_ns);
 	vcpu->xen_time_ns = now;
 }
 

@@ -24,6 +24,17 @@ struct hxh_page;
 #define HX_XEN_NR_PARAMS	20
 /* vCPU ids the Xen interface knows (as HXEN_MAX_VCPUS). */
 #define HX_XEN_MAX_VCPUS	64
+/* Event channel ports of the 2-level ABI, and VIRQs (NR_VIRQS). */
+#define HX_XEN_EVTCHN_PORTS	4096
+#define HX_XEN_NR_VIRQS		24
+
+/* An event channel port: how it is bound and which vCPU it notifies. */
+struct hx_evtchn {
+	u8 state;
+	u8 vcpu;
+	u8 virq;
+	u8 pad;
+};
 
 /*
  * struct hx_xen - a VM's Xen personality
@@ -38,6 +49,10 @@ struct hxh_page;
  * @runstate_gva: each vCPU's runstate area, as the guest registered it
  * @boot_ns: the host's monotonic time at guest system time 0
  * @boot_wall_ns: the wall clock then
+ * @evtchn: the ports (HX_XEN_EVTCHN_PORTS), changed under @lock
+ * @virq_port: the port bound to each vCPU's VIRQs, 0 if none
+ * @vcpus: the VM's vCPUs by id, for waking them (under @lock)
+ * @host_sends: sends on ports no host end is bound to yet
  */
 struct hx_xen {
 	bool enabled;
@@ -51,6 +66,10 @@ struct hx_xen {
 	u64 runstate_gva[HX_XEN_MAX_VCPUS];
 	u64 boot_ns;
 	u64 boot_wall_ns;
+	struct hx_evtchn *evtchn;
+	u16 (*virq_port)[HX_XEN_NR_VIRQS];
+	struct hx_vcpu *vcpus[HX_XEN_MAX_VCPUS];
+	u64 host_sends;
 };
 
 #define HX_XEN_NO_GFN		(~0ULL)
@@ -63,6 +82,21 @@ int hx_xen_enable(struct hx_vm *vm, u16 domid, u32 version);
 
 /* The VM goes away: its Xen pages go back to the host. */
 void hx_xen_free(struct hx_vm *vm);
+
+/* A vCPU of a Xen VM comes or goes (for event delivery). */
+void hx_xen_vcpu_attach(struct hx_vcpu *vcpu);
+void hx_xen_vcpu_detach(struct hx_vcpu *vcpu);
+
+/* Where vCPU @id's vcpu_info is in host memory now, or NULL. */
+u8 *hx_xen_vcpu_info(struct hx_vm *vm, u32 id);
+
+/*
+ * evtchn.c: raise @port (e.g. for the device model): 0, or -HX_EINVAL for
+ * a port that is not bound.  hx_xen_upcall(): should @vcpu take its
+ * event upcall now, and on which vector?
+ */
+int hx_xen_evtchn_raise(struct hx_vm *vm, u32 port);
+bool hx_xen_upcall(struct hx_vcpu *vcpu, u8 *vector);
 
 /*
  * Put shared_info at guest frame @gfn (over RAM or a hole), moving it if

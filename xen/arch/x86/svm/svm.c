@@ -336,15 +336,23 @@ static void svm_inject_events(struct svm_vcpu *sv)
 	struct vmcb_control *ctl = &sv->vmcb->control;
 	struct hx_vcpu *vcpu = &sv->vcpu;
 	u32 ev = hx_vcpu_events(vcpu);
+	bool irq = ev & HX_EVENT_IRQ;
+	u8 vector = (ev & HX_EVENT_VECTOR_MASK) >> HX_EVENT_VECTOR_SHIFT;
 
-	if (!ev)
+	/*
+	 * A queued IRQ goes first; else the Xen event upcall, which stays
+	 * due for as long as the guest leaves evtchn_upcall_pending set.
+	 */
+	if (!irq && hx_xen_upcall(vcpu, &vector))
+		irq = true;
+	if (!ev && !irq)
 		return;
 	/*
 	 * One event per entry.  An IRQ that has to wait behind another
 	 * event asks for a window, which exits once that one is delivered.
 	 */
 	if (ctl->event_inj & SVM_EVT_VALID) {
-		if (ev & HX_EVENT_IRQ)
+		if (irq)
 			svm_open_window(ctl);
 		return;
 	}
@@ -352,18 +360,17 @@ static void svm_inject_events(struct svm_vcpu *sv)
 		ctl->event_inj = 2 | SVM_EVT_TYPE_NMI | SVM_EVT_VALID;
 		hx_vcpu_take_event(vcpu, HX_EVENT_NMI);
 		svm_nmi_injected(sv);
-		if (ev & HX_EVENT_IRQ)
+		if (irq)
 			svm_open_window(ctl);
 		return;
 	}
-	if (!(ev & HX_EVENT_IRQ))
+	if (!irq)
 		return;
 	if ((sv->vmcb->save.rflags & RFLAGS_IF) &&
 	    !(ctl->int_state & SVM_INT_STATE_SHADOW)) {
-		ctl->event_inj = ((ev & HX_EVENT_VECTOR_MASK) >>
-				  HX_EVENT_VECTOR_SHIFT) |
-				 SVM_EVT_TYPE_INTR | SVM_EVT_VALID;
-		hx_vcpu_take_event(vcpu, HX_EVENT_IRQ);
+		ctl->event_inj = vector | SVM_EVT_TYPE_INTR | SVM_EVT_VALID;
+		if (ev & HX_EVENT_IRQ)
+			hx_vcpu_take_event(vcpu, HX_EVENT_IRQ);
 	} else {
 		svm_open_window(ctl);
 	}
@@ -451,9 +458,10 @@ static int svm_exit_cpuid(struct svm_vcpu *sv)
 static bool svm_has_event(void *arg)
 {
 	struct svm_vcpu *sv = arg;
+	u8 vector;
 
 	return (hx_vcpu_events(&sv->vcpu) & HX_EVENT_IRQ) ||
-	       svm_nmi_deliverable(sv);
+	       svm_nmi_deliverable(sv) || hx_xen_upcall(&sv->vcpu, &vector);
 }
 
 /*
