@@ -9,9 +9,8 @@
  *   OUT 0x85              execution went on after the handler
  *   HLT
  */
-#define PML4		0x8000
-#define PDPT		0x9000
-#define PD		0xa000
+#include "long_mode.inc"
+
 #define IDT		0x6000
 #define VECTOR_GP	13
 
@@ -24,23 +23,8 @@ _start:
 	mov	%ax, %ds
 	mov	%ax, %ss
 	mov	$0x7000, %sp
-	movl	$(PDPT | 3), PML4	/* present, writable */
-	movl	$(PD | 3), PDPT
-	movl	$0x83, PD		/* 2 MiB page at 0: present, writable, PS */
-	lgdtl	gdt_desc
-	mov	%cr4, %eax
-	or	$0x20, %eax		/* PAE */
-	mov	%eax, %cr4
-	mov	$PML4, %eax
-	mov	%eax, %cr3
-	mov	$0xc0000080, %ecx	/* EFER.LME, through hxen's WRMSR */
-	rdmsr
-	or	$0x100, %eax
-	wrmsr
-	mov	%cr0, %eax
-	or	$0x80000001, %eax	/* PG | PE */
-	mov	%eax, %cr0
-	ljmpl	$0x08, $long_mode
+	lm_identity_2m
+	lm_enter long_mode
 
 	.code64
 long_mode:
@@ -91,15 +75,7 @@ gp_handler:
 	addq	$2, (%rsp)		/* past the 2-byte RDMSR */
 	iretq
 
-	.p2align 3
-gdt:
-	.quad	0
-	.quad	0x00209a0000000000	/* 64-bit code: present, L */
-	.quad	0x0000920000000000	/* data: present, writable */
-gdt_end:
-gdt_desc:
-	.word	gdt_end - gdt - 1
-	.long	gdt
+	lm_gdt
 idt_desc:
 	.word	(VECTOR_GP + 1) * 16 - 1
 	.quad	IDT

@@ -30,9 +30,8 @@
  * A port of 0xff means a feature the test needs is missing (eax says
  * which step); the host fails the test then.
  */
-#define PML4		0x8000
-#define PDPT		0x9000
-#define PD		0xa000
+#include "long_mode.inc"
+
 #define IDT		0x6000
 #define WATCHED		0x5000
 #define VECTOR_DB	1
@@ -49,24 +48,9 @@ _start:
 	mov	%ax, %ds
 	mov	%ax, %ss
 	mov	$0x7000, %sp
-	movl	$(PDPT | 3), PML4
-	movl	$(PD | 3), PDPT
-	movl	$0x83, PD
-	lgdtl	gdt_desc
-	mov	%cr4, %eax
-	or	$0x620, %eax		/* PAE, OSFXSR, OSXMMEXCPT */
-	mov	%eax, %cr4
-	mov	$PML4, %eax
-	mov	%eax, %cr3
-	mov	$0xc0000080, %ecx
-	rdmsr
-	or	$0x100, %eax
-	wrmsr
-	mov	%cr0, %eax
-	and	$~0x4, %eax		/* EM off: SSE may run */
-	or	$0x80000003, %eax	/* PG | MP | PE */
-	mov	%eax, %cr0
-	ljmpl	$0x08, $long_mode
+	lm_identity_2m
+	/* PAE, OSFXSR, OSXMMEXCPT; EM off and MP on, so SSE may run. */
+	lm_enter long_mode, cr4=0x620, cr0_clear=0x4, cr0_set=0x80000003
 
 	.code64
 /* Install the gate for vector \vec at handler \fn. */
@@ -217,15 +201,7 @@ pat_a:
 	.quad	0x0123456789abcdef, 0xfedcba9876543210
 pat_b:
 	.quad	0x1111222233334444, 0x5555666677778888
-	.p2align 3
-gdt:
-	.quad	0
-	.quad	0x00209a0000000000
-	.quad	0x0000920000000000
-gdt_end:
-gdt_desc:
-	.word	gdt_end - gdt - 1
-	.long	gdt
+	lm_gdt
 idt_desc:
 	.word	(VECTOR_GP + 1) * 16 - 1
 	.quad	IDT

@@ -40,9 +40,8 @@
  *   OUT 0x7e          back after the handler
  *   HLT
  */
-#define PML4		0x8000
-#define PDPT		0x9000
-#define PD		0xa000
+#include "long_mode.inc"
+
 #define HCALL_PAGE	0xb000
 #define SCRATCH		0xc000
 #define IDT		0xd000
@@ -57,23 +56,8 @@ _start:
 	mov	%ax, %ds
 	mov	%ax, %ss
 	mov	$0x7000, %sp
-	movl	$(PDPT | 3), PML4
-	movl	$(PD | 3), PDPT
-	movl	$0x83, PD		/* 2 MiB at 0; nothing mapped above */
-	lgdtl	gdt_desc
-	mov	%cr4, %eax
-	or	$0x20, %eax
-	mov	%eax, %cr4
-	mov	$PML4, %eax
-	mov	%eax, %cr3
-	mov	$0xc0000080, %ecx
-	rdmsr
-	or	$0x100, %eax
-	wrmsr
-	mov	%cr0, %eax
-	or	$0x80000001, %eax
-	mov	%eax, %cr0
-	ljmpl	$0x08, $long_mode
+	lm_identity_2m			/* 2 MiB at 0; nothing mapped above */
+	lm_enter long_mode
 
 	.code64
 long_mode:
@@ -300,15 +284,7 @@ pvclock_ns:
 	ret
 	jmp	.
 
-	.p2align 3
-gdt:
-	.quad	0
-	.quad	0x00209a0000000000
-	.quad	0x0000920000000000
-gdt_end:
-gdt_desc:
-	.word	gdt_end - gdt - 1
-	.long	gdt
+	lm_gdt
 idt_desc:
 	.word	0xfff
 	.quad	IDT
