@@ -1356,10 +1356,13 @@ static int set_param(struct vm *vm, uint32_t index, uint64_t value)
 	return ioctl(vm->fd, HXEN_VM_SET_XEN_PARAM, &p) < 0 ? errno : 0;
 }
 
+static long module_pages(void);
+
 /* The Xen interface: CPUID leaves, the hypercall page, xen_version. */
 static void test_xen_abi(void)
 {
 	struct hxen_xen_config xc = { .domid = 7 };
+	long pages0 = module_pages();
 	struct hxen_vcpu_stats st;
 	struct vcpu v;
 	struct vm vm;
@@ -1480,6 +1483,10 @@ static void test_xen_abi(void)
 	      (unsigned long long)st.user_exits);
 	vcpu_close(&v);
 	vm_close(&vm);
+
+	/* shared_info, split nested tables: every page comes back. */
+	check("xen/pages-returned", module_pages() == pages0,
+	      "module pages %ld, before %ld", module_pages(), pages0);
 
 	/* A VM that already has a vCPU cannot change personality. */
 	if (vm_open(&vm))
