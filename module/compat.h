@@ -8,6 +8,8 @@
 #ifndef HXEN_COMPAT_H
 #define HXEN_COMPAT_H
 
+#include <linux/eventfd.h>
+#include <linux/hrtimer.h>
 #include <linux/mm.h>
 #include <asm/msr.h>
 
@@ -44,6 +46,29 @@ static inline int hxen_wrmsr_safe(u32 msr, u64 val)
 	return wrmsrq_safe(msr, val);
 #else
 	return wrmsrl_safe(msr, val);
+#endif
+}
+
+/* eventfd_signal() lost its count argument in 6.8. */
+static inline void hxen_eventfd_signal(struct eventfd_ctx *ctx)
+{
+#ifdef HAVE_EVENTFD_SIGNAL_1ARG
+	eventfd_signal(ctx);
+#else
+	eventfd_signal(ctx, 1);
+#endif
+}
+
+/* hrtimer_setup() replaced hrtimer_init() plus the function in 6.13. */
+static inline void hxen_hrtimer_setup(struct hrtimer *t,
+				      enum hrtimer_restart (*fn)(struct hrtimer *),
+				      clockid_t clock, enum hrtimer_mode mode)
+{
+#ifdef HAVE_HRTIMER_SETUP
+	hrtimer_setup(t, fn, clock, mode);
+#else
+	hrtimer_init(t, clock, mode);
+	t->function = fn;
 #endif
 }
 

@@ -11,6 +11,8 @@
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/hardirq.h>
+#include <linux/hrtimer.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -32,6 +34,8 @@
  *        by HXEN_VCPU_INJECT, which must reach a running vCPU)
  * @wq: a halted vCPU sleeps here until an event is injected
  * @run_page: struct hxen_run, shared with the device model
+ * @timer: the core's per-vCPU timer (Xen timers), CLOCK_MONOTONIC
+ * @timer_cpu: the CPU @timer was queued on, which it fires on
  */
 struct hxen_vcpu {
 	struct hx_vcpu *core;
@@ -41,13 +45,24 @@ struct hxen_vcpu {
 	wait_queue_head_t wq;
 	struct page *run_page;
 	struct hxen_run *run;
+	struct hrtimer timer;
+	int timer_cpu;
 };
 
-int hxh_vcpu_block(void *host, bool (*ready)(void *arg), void *arg)
+int hxh_vcpu_block_until(void *host, bool (*ready)(void *arg), void *arg,
+			 u64 deadline_ns)
 {
 	struct hxen_vcpu *v = host;
+	s64 left;
 
-	return wait_event_interruptible(v->wq, ready(arg)) ? -EINTR : 0;
+	if (!deadline_ns)
+		return wait_event_interruptible(v->wq, ready(arg)) ? -EINTR : 0;
+	left = (s64)(deadline_ns - ktime_get_ns());
+	if (left <= 0)
+		return 0;
+	return wait_event_interruptible_hrtimeout(v->wq, ready(arg),
+						  ns_to_ktime(left)) ==
+	       -ERESTARTSYS ? -EINTR : 0;
 }
 
 static void hxen_vcpu_kick_ipi(void *unused)
@@ -55,17 +70,59 @@ static void hxen_vcpu_kick_ipi(void *unused)
 	/* Nothing to do: the interrupt alone makes the guest exit. */
 }
 
+/*
+ * From interrupt context (the vCPU's own timer) no IPI can be sent; the
+ * timer follows the vCPU to its CPU (hxh_vcpu_timer_follow()), where
+ * the timer interrupt itself ends the guest's run.
+ */
 void hxh_vcpu_kick(void *host, u32 cpu)
 {
 	struct hxen_vcpu *v = host;
 	u32 self;
 
+	if (!v)
+		return;
 	wake_up_interruptible(&v->wq);
+	if (cpu == HX_NOT_RUNNING || in_interrupt() || irqs_disabled())
+		return;
 	/* The guest cannot be running on the CPU that is doing this. */
 	self = get_cpu();
-	if (cpu != HX_NOT_RUNNING && cpu != self)
+	if (cpu != self)
 		smp_call_function_single(cpu, hxen_vcpu_kick_ipi, NULL, 0);
 	put_cpu();
+}
+
+static enum hrtimer_restart hxen_vcpu_timer_fn(struct hrtimer *t)
+{
+	struct hxen_vcpu *v = container_of(t, struct hxen_vcpu, timer);
+
+	hx_vcpu_timer_fired(v->core);
+	return HRTIMER_NORESTART;
+}
+
+void hxh_vcpu_timer_arm(void *host, u64 deadline_ns)
+{
+	struct hxen_vcpu *v = host;
+
+	if (!deadline_ns) {
+		hrtimer_try_to_cancel(&v->timer);
+		return;
+	}
+	v->timer_cpu = raw_smp_processor_id();
+	hrtimer_start(&v->timer, ns_to_ktime(deadline_ns),
+		      HRTIMER_MODE_ABS_PINNED);
+}
+
+void hxh_vcpu_timer_follow(void *host)
+{
+	struct hxen_vcpu *v = host;
+	int cpu = raw_smp_processor_id();
+
+	if (v->timer_cpu == cpu || !hrtimer_active(&v->timer))
+		return;
+	v->timer_cpu = cpu;
+	hrtimer_start(&v->timer, hrtimer_get_expires(&v->timer),
+		      HRTIMER_MODE_ABS_PINNED);
 }
 
 static long hxen_vcpu_inject(struct hxen_vcpu *v, void __user *argp)
@@ -86,6 +143,7 @@ static int hxen_vcpu_release(struct inode *inode, struct file *file)
 {
 	struct hxen_vcpu *v = file->private_data;
 
+	hrtimer_cancel(&v->timer);
 	mutex_lock(&v->vm->lock);
 	clear_bit(v->core->id, v->vm->vcpu_ids);
 	hx_vcpu_destroy(v->core);
@@ -541,6 +599,8 @@ int hxen_vcpu_create_fd(struct hxen_vm *vm, struct file *vm_file,
 	v->run = page_address(v->run_page);
 	mutex_init(&v->lock);
 	init_waitqueue_head(&v->wq);
+	hxen_hrtimer_setup(&v->timer, hxen_vcpu_timer_fn, CLOCK_MONOTONIC,
+			   HRTIMER_MODE_ABS_PINNED);
 	v->vm = vm;
 
 	mutex_lock(&vm->lock);
@@ -569,7 +629,9 @@ int hxen_vcpu_create_fd(struct hxen_vm *vm, struct file *vm_file,
 		mutex_lock(&vm->lock);
 		clear_bit(id, vm->vcpu_ids);
 		hx_vcpu_destroy(v->core);
-		goto out_unlock;
+		mutex_unlock(&vm->lock);
+		__free_page(v->run_page);
+		goto out_free_v;
 	}
 	return fd;
 

@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/anon_inodes.h>
+#include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -22,7 +23,9 @@
 #include "compat.h"
 #include "hxen_port.h"
 #include "hxen_types.h"
+#include <hxen/host.h>
 #include <hxen/vm.h>
+#include <hxen/xen.h>
 #include <hxen.h>
 
 atomic_t hxen_vms_alive = ATOMIC_INIT(0);
@@ -114,6 +117,58 @@ static long hxen_vm_set_xen_param(struct hxen_vm *vm, void __user *argp)
 	return err;
 }
 
+void hxh_evtchn_signal(void *ctx)
+{
+	hxen_eventfd_signal(ctx);
+}
+
+void hxh_evtchn_put(void *ctx)
+{
+	eventfd_ctx_put(ctx);
+}
+
+static long hxen_vm_evtchn_bind(struct hxen_vm *vm, void __user *argp)
+{
+	struct hxen_evtchn_bind b;
+	struct eventfd_ctx *ctx = NULL;
+	u32 port;
+	long err;
+
+	if (copy_from_user(&b, argp, sizeof(b)))
+		return -EFAULT;
+	if (b.reserved[0] || b.reserved[1] || b.eventfd < -1 ||
+	    (b.eventfd == -1 && !b.port))
+		return -EINVAL;
+	if (b.eventfd >= 0) {
+		ctx = eventfd_ctx_fdget(b.eventfd);
+		if (IS_ERR(ctx))
+			return PTR_ERR(ctx);
+	}
+	port = b.port;
+	mutex_lock(&vm->lock);
+	err = vm->core->xen.enabled ?
+	      hx_xen_evtchn_bind_host(vm->core, &port, ctx) : -EINVAL;
+	mutex_unlock(&vm->lock);
+	if (err) {
+		if (ctx)
+			eventfd_ctx_put(ctx);
+		return err;
+	}
+	b.port = port;
+	return copy_to_user(argp, &b, sizeof(b)) ? -EFAULT : 0;
+}
+
+static long hxen_vm_evtchn_notify(struct hxen_vm *vm, void __user *argp)
+{
+	struct hxen_evtchn_notify n;
+
+	if (copy_from_user(&n, argp, sizeof(n)))
+		return -EFAULT;
+	if (n.pad || n.reserved)
+		return -EINVAL;
+	return hx_xen_evtchn_raise(vm->core, n.port);
+}
+
 static long hxen_vm_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -134,6 +189,10 @@ static long hxen_vm_ioctl(struct file *file, unsigned int cmd,
 		return hxen_vm_enable_xen(vm, argp);
 	case HXEN_VM_SET_XEN_PARAM:
 		return hxen_vm_set_xen_param(vm, argp);
+	case HXEN_VM_EVTCHN_BIND:
+		return hxen_vm_evtchn_bind(vm, argp);
+	case HXEN_VM_EVTCHN_NOTIFY:
+		return hxen_vm_evtchn_notify(vm, argp);
 	case HXEN_VM_CREATE_VCPU:
 		if (arg >= HXEN_MAX_VCPUS)
 			return -EINVAL;

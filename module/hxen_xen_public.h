@@ -6,6 +6,7 @@
 #include <xen/interface/xen.h>
 #include <xen/interface/event_channel.h>
 #include <xen/interface/features.h>
+#include <xen/interface/grant_table.h>
 #include <xen/interface/memory.h>
 #include <xen/interface/sched.h>
 #include <xen/interface/vcpu.h>

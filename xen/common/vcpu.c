@@ -8,6 +8,7 @@
 #include <hxen/host.h>
 #include <hxen/vcpu.h>
 #include <hxen/vm.h>
+#include <hxen/xen.h>
 
 struct hx_vcpu *hx_vcpu_create(struct hx_vm *vm, u32 id)
 {
@@ -62,12 +63,45 @@ int hx_vcpu_run(struct hx_vcpu *vcpu)
 		}
 		hxh_cond_resched();
 		hx_xen_refresh_time(vcpu);
+		hx_xen_timer_service(vcpu);
+		hxh_vcpu_timer_follow(vcpu->host);
 		ret = hx_arch->vcpu_enter(vcpu);
 		if (ret <= 0)
 			break;
 	}
 	vcpu->stats.user++;
 	return ret;
+}
+
+void hx_vcpu_timer_fired(struct hx_vcpu *vcpu)
+{
+	__atomic_store_n(&vcpu->timer_due, 1, __ATOMIC_SEQ_CST);
+	hxh_vcpu_kick(vcpu->host,
+		      __atomic_load_n(&vcpu->running_cpu, __ATOMIC_SEQ_CST));
+}
+
+struct hx_wait {
+	struct hx_vcpu *vcpu;
+	bool (*ready)(void *arg);
+	void *arg;
+};
+
+static bool hx_wait_done(void *arg)
+{
+	struct hx_wait *w = arg;
+
+	if (__atomic_load_n(&w->vcpu->timer_due, __ATOMIC_ACQUIRE) ||
+	    hx_arch->vcpu_has_event(w->vcpu))
+		return true;
+	return w->ready && w->ready(w->arg);
+}
+
+void hx_vcpu_wait(struct hx_vcpu *vcpu, bool (*ready)(void *arg), void *arg,
+		  u64 deadline_ns)
+{
+	struct hx_wait w = { vcpu, ready, arg };
+
+	hxh_vcpu_block_until(vcpu->host, hx_wait_done, &w, deadline_ns);
 }
 
 int hx_vcpu_inject(struct hx_vcpu *vcpu, bool nmi, u8 vector)

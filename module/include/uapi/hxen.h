@@ -15,7 +15,7 @@
 #include <linux/ioctl.h>
 
 #define HXEN_ABI_MAJOR		1
-#define HXEN_ABI_MINOR		2
+#define HXEN_ABI_MINOR		3
 
 /* ioctl type code, unused in Documentation/userspace-api/ioctl */
 #define HXEN_IOCTL_TYPE		0xE8
@@ -124,6 +124,29 @@ struct hxen_xen_param {
 	__u32 pad;
 	__u64 value;
 	__u64 reserved[2];
+};
+
+/*
+ * HXEN_VM_EVTCHN_BIND (VM fd, Xen ABI on): the device model's end of an
+ * event channel.  Each EVTCHNOP_send by the guest on @port then signals
+ * @eventfd at once.  @port is a port the guest allocated unbound for
+ * domain 0, or 0 to allocate a new unbound port (notifying vCPU 0), whose
+ * number is returned in @port.  @eventfd -1 unbinds @port again.  At
+ * most 64 ports are bound at once.
+ *
+ * HXEN_VM_EVTCHN_NOTIFY: raise @port in the guest (set it pending and,
+ * unless masked, make its vCPU take the upcall).
+ */
+struct hxen_evtchn_bind {
+	__u32 port;
+	__s32 eventfd;
+	__u64 reserved[2];
+};
+
+struct hxen_evtchn_notify {
+	__u32 port;
+	__u32 pad;
+	__u64 reserved;
 };
 
 /* General registers (HXEN_VCPU_GET_REGS / HXEN_VCPU_SET_REGS). */
@@ -319,6 +342,8 @@ struct hxen_inject {
 #define HXEN_VM_CREATE_VCPU	_IO(HXEN_IOCTL_TYPE, 0x12)
 #define HXEN_VM_ENABLE_XEN	_IOW(HXEN_IOCTL_TYPE, 0x13, struct hxen_xen_config)
 #define HXEN_VM_SET_XEN_PARAM	_IOW(HXEN_IOCTL_TYPE, 0x14, struct hxen_xen_param)
+#define HXEN_VM_EVTCHN_BIND	_IOWR(HXEN_IOCTL_TYPE, 0x15, struct hxen_evtchn_bind)
+#define HXEN_VM_EVTCHN_NOTIFY	_IOW(HXEN_IOCTL_TYPE, 0x16, struct hxen_evtchn_notify)
 
 /* vCPU fd */
 #define HXEN_VCPU_RUN		_IO(HXEN_IOCTL_TYPE, 0x20)

@@ -219,11 +219,34 @@ void hxh_machine_check(void)
 	fake_run.machine_checks++;
 }
 
-int hxh_vcpu_block(void *host, bool (*ready)(void *arg), void *arg)
+int hxh_vcpu_block_until(void *host, bool (*ready)(void *arg), void *arg,
+			 u64 deadline_ns)
 {
 	fake_run.blocks++;
 	fake_run.block_host = host;
+	fake_run.block_deadline = deadline_ns;
 	return fake_run.block ? fake_run.block(host, ready, arg) : 0;
+}
+
+void hxh_vcpu_timer_arm(void *host, u64 deadline_ns)
+{
+	fake_run.timer_arms++;
+	fake_run.timer_deadline = deadline_ns;
+}
+
+void hxh_vcpu_timer_follow(void *host)
+{
+}
+
+/* A context is an int counter: +1 per signal, set to -1000 when put. */
+void hxh_evtchn_signal(void *ctx)
+{
+	(*(int *)ctx)++;
+}
+
+void hxh_evtchn_put(void *ctx)
+{
+	*(int *)ctx = -1000;
 }
 
 void hxh_vcpu_kick(void *host, u32 cpu)

@@ -75,7 +75,9 @@ void fake_set_cpu(int cpu);
  *   hxh_guest_exit() puts it back with FXRSTOR (both unprivileged), as
  *   the real host does around the guest's own state;
  * - hxh_machine_check() only counts;
- * - hxh_vcpu_block() returns at once (0), or what @block returns;
+ * - hxh_vcpu_block_until() returns at once (0), or what @block returns;
+ * - hxh_vcpu_timer_arm() records the deadline; hxh_evtchn_signal() and
+ *   hxh_evtchn_put() count per context (an int the test owns);
  * - hxh_signal_pending() says no @signal_after times, then yes (like
  *   fake_mem.stop_after; <0: never).
  */
@@ -90,8 +92,11 @@ struct fake_run {
 	long vmruns;		/* hxh_svm_vmrun calls */
 	long vmruns_outside;	/* ... not between enter and exit */
 	long machine_checks;	/* hxh_machine_check calls */
-	long blocks;		/* hxh_vcpu_block calls */
+	long blocks;		/* hxh_vcpu_block_until calls */
 	void *block_host;	/* ... the last one's @host */
+	u64 block_deadline;	/* ... and @deadline_ns */
+	u64 timer_deadline;	/* the last hxh_vcpu_timer_arm() */
+	long timer_arms;	/* hxh_vcpu_timer_arm calls */
 	long kicks;		/* hxh_vcpu_kick calls */
 	void *kick_host;	/* ... the last one's @host and @cpu */
 	u32 kick_cpu;

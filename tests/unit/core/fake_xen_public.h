@@ -12,6 +12,7 @@
 #include <xen/xen.h>
 #include <xen/event_channel.h>
 #include <xen/features.h>
+#include <xen/grant_table.h>
 #include <xen/memory.h>
 #include <xen/sched.h>
 #include <xen/vcpu.h>

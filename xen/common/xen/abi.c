@@ -47,6 +47,7 @@ int hx_xen_enable(struct hx_vm *vm, u16 domid, u32 version)
 		return -HX_ENOMEM;
 	}
 	x->shared_info_gfn = HX_XEN_NO_GFN;
+	hx_xen_gnttab_free(vm);
 	x->boot_ns = hxh_now_ns();
 	x->boot_wall_ns = hxh_realtime_ns();
 	hx_xen_set_wallclock(vm);
@@ -62,6 +63,8 @@ void hx_xen_free(struct hx_vm *vm)
 
 	if (x->shared_info)
 		hxh_page_free(x->shared_info, 0);
+	hx_xen_evtchn_free(x);
+	hx_xen_gnttab_free(vm);
 	hxh_mutex_destroy(x->lock);
 	if (x->evtchn)
 		hxh_free(x->evtchn);
@@ -120,6 +123,7 @@ int hx_xen_map_shared_info(struct hx_vm *vm, u64 gfn)
 {
 	struct hx_xen *x = &vm->xen;
 	int err;
+	u32 i;
 
 	if (gfn >= HX_GPA_MAX >> HX_PAGE_SHIFT)
 		return -HX_EINVAL;
@@ -127,6 +131,12 @@ int hx_xen_map_shared_info(struct hx_vm *vm, u64 gfn)
 	if (x->shared_info_gfn == gfn) {
 		err = 0;
 		goto out;
+	}
+	for (i = 0; i < HX_XEN_GNTTAB_FRAMES; i++) {
+		if (x->gnttab_gfn[i] == gfn) {
+			err = -HX_EBUSY;
+			goto out;
+		}
 	}
 	err = hx_arch->map_page(vm, gfn << HX_PAGE_SHIFT,
 				hxh_page_to_pa(x->shared_info));

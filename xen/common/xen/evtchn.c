@@ -8,8 +8,12 @@
  * callback vector (HVM_PARAM_CALLBACK_IRQ type 2), injected for as long
  * as evtchn_upcall_pending stays set.
  *
- * Ports here: IPIs (bind_ipi), VIRQs (bind_virq) and unbound ports for
- * the device model (alloc_unbound).  Layouts (xen/include/public/xen.h):
+ * Ports here: IPIs (bind_ipi), VIRQs (bind_virq), and ports for the
+ * device model: the guest allocates them unbound for domain 0 (or the
+ * device model makes one), then the device model binds its end (an
+ * eventfd in the Linux port) with hx_xen_evtchn_bind_host(); a guest
+ * send on such a port signals that end at once.  A port raised while a
+ * vCPU polls it (SCHEDOP_poll) wakes that vCPU even when it is masked.  Layouts (xen/include/public/xen.h):
  * shared_info evtchn_pending[64] at 2048, evtchn_mask[64] at 2560;
  * vcpu_info evtchn_upcall_pending at 0, evtchn_pending_sel at 8.
  */
@@ -30,7 +34,16 @@
 #define CALLBACK_TYPE_VECTOR	2ULL
 
 /* struct hx_evtchn.state */
-enum { PORT_FREE, PORT_UNBOUND, PORT_VIRQ, PORT_IPI };
+enum { PORT_FREE, PORT_UNBOUND, PORT_VIRQ, PORT_IPI, PORT_HOST };
+
+/* EVTCHNSTAT_* of struct evtchn_status, by state. */
+static const u32 port_status[] = {
+	[PORT_FREE] = EVTCHNSTAT_closed,
+	[PORT_UNBOUND] = EVTCHNSTAT_unbound,
+	[PORT_VIRQ] = EVTCHNSTAT_virq,
+	[PORT_IPI] = EVTCHNSTAT_ipi,
+	[PORT_HOST] = EVTCHNSTAT_interdomain,
+};
 
 static u64 *port_word(struct hx_vm *vm, u32 off, u32 port)
 {
@@ -61,14 +74,148 @@ static void notify_vcpu(struct hx_vm *vm, u32 id, u32 port)
 					      __ATOMIC_SEQ_CST));
 }
 
+/* Wake vCPU @id without marking anything: it may poll a masked port. */
+static void wake_vcpu(struct hx_vm *vm, u32 id)
+{
+	struct hx_vcpu *target = __atomic_load_n(&vm->xen.vcpus[id],
+						 __ATOMIC_ACQUIRE);
+
+	if (target)
+		hxh_vcpu_kick(target->host, HX_NOT_RUNNING);
+}
+
 /* Called with the lock held (the port's binding must not change). */
 static void raise_locked(struct hx_vm *vm, u32 port)
 {
 	if (test_and_set(port_word(vm, SHARED_PENDING, port), port % 64))
 		return;
-	if (*port_word(vm, SHARED_MASK, port) & (1ULL << (port % 64)))
+	if (*port_word(vm, SHARED_MASK, port) & (1ULL << (port % 64))) {
+		wake_vcpu(vm, vm->xen.evtchn[port].vcpu);
 		return;
+	}
 	notify_vcpu(vm, vm->xen.evtchn[port].vcpu, port);
+}
+
+bool hx_xen_port_pending(struct hx_vm *vm, u32 port)
+{
+	if (!port || port >= HX_XEN_EVTCHN_PORTS)
+		return false;
+	return __atomic_load_n(port_word(vm, SHARED_PENDING, port),
+			       __ATOMIC_ACQUIRE) & (1ULL << (port % 64));
+}
+
+void hx_xen_virq_raise(struct hx_vcpu *vcpu, u32 virq)
+{
+	struct hx_xen *x = &vcpu->vm->xen;
+	u32 port;
+
+	if (!x->enabled || vcpu->id >= HX_XEN_MAX_VCPUS ||
+	    virq >= HX_XEN_NR_VIRQS)
+		return;
+	hxh_mutex_lock(x->lock);
+	port = x->virq_port[vcpu->id][virq];
+	if (port)
+		raise_locked(vcpu->vm, port);
+	hxh_mutex_unlock(x->lock);
+}
+
+/* The lowest free port, bound as @state for vCPU @vcpu; 0 if none. */
+static u32 alloc_port(struct hx_xen *x, u8 state, u32 vcpu, u32 virq)
+{
+	u32 p;
+
+	for (p = 1; p < HX_XEN_EVTCHN_PORTS; p++) {
+		if (x->evtchn[p].state == PORT_FREE) {
+			x->evtchn[p].state = state;
+			x->evtchn[p].vcpu = (u8)vcpu;
+			x->evtchn[p].virq = (u8)virq;
+			return p;
+		}
+	}
+	return 0;
+}
+
+/* The device model's end of @port, or NULL (under the lock). */
+static void **host_end(struct hx_xen *x, u32 port)
+{
+	u32 i;
+
+	for (i = 0; i < HX_XEN_HOST_PORTS; i++)
+		if (x->host_ports[i].ctx && x->host_ports[i].port == port)
+			return &x->host_ports[i].ctx;
+	return NULL;
+}
+
+/* The port is closed or unbound: let go of the device model's end. */
+static void drop_host_end(struct hx_xen *x, u32 port)
+{
+	void **end = host_end(x, port);
+
+	if (end) {
+		hxh_evtchn_put(*end);
+		*end = NULL;
+	}
+}
+
+int hx_xen_evtchn_bind_host(struct hx_vm *vm, u32 *port, void *ctx)
+{
+	struct hx_xen *x = &vm->xen;
+	struct hx_evtchn *ch;
+	u32 slot;
+	int err = 0;
+
+	if (!x->enabled || *port >= HX_XEN_EVTCHN_PORTS)
+		return -HX_EINVAL;
+	hxh_mutex_lock(x->lock);
+	if (!ctx) {
+		ch = &x->evtchn[*port];
+		if (!*port || ch->state != PORT_HOST) {
+			err = -HX_EINVAL;
+		} else {
+			drop_host_end(x, *port);
+			ch->state = PORT_UNBOUND;
+		}
+		goto out;
+	}
+	for (slot = 0; slot < HX_XEN_HOST_PORTS; slot++)
+		if (!x->host_ports[slot].ctx)
+			break;
+	if (slot == HX_XEN_HOST_PORTS) {
+		err = -HX_ENOSPC;
+		goto out;
+	}
+	if (!*port) {
+		*port = alloc_port(x, PORT_UNBOUND, 0, 0);
+		if (!*port) {
+			err = -HX_ENOSPC;
+			goto out;
+		}
+	}
+	ch = &x->evtchn[*port];
+	if (ch->state == PORT_HOST) {
+		err = -HX_EBUSY;
+	} else if (ch->state != PORT_UNBOUND) {
+		err = -HX_EINVAL;
+	} else {
+		ch->state = PORT_HOST;
+		x->host_ports[slot].port = (u16)*port;
+		x->host_ports[slot].ctx = ctx;
+	}
+out:
+	hxh_mutex_unlock(x->lock);
+	return err;
+}
+
+/* The VM goes: let go of every device-model end. */
+void hx_xen_evtchn_free(struct hx_xen *x)
+{
+	u32 i;
+
+	for (i = 0; i < HX_XEN_HOST_PORTS; i++) {
+		if (x->host_ports[i].ctx)
+			hxh_evtchn_put(x->host_ports[i].ctx);
+		x->host_ports[i].ctx = NULL;
+	}
 }
 
 int hx_xen_evtchn_raise(struct hx_vm *vm, u32 port)
@@ -104,22 +251,6 @@ bool hx_xen_upcall(struct hx_vcpu *vcpu, u8 *vector)
 		return false;
 	*vector = (u8)cb;
 	return true;
-}
-
-/* The lowest free port, bound as @state for vCPU @vcpu; 0 if none. */
-static u32 alloc_port(struct hx_xen *x, u8 state, u32 vcpu, u32 virq)
-{
-	u32 p;
-
-	for (p = 1; p < HX_XEN_EVTCHN_PORTS; p++) {
-		if (x->evtchn[p].state == PORT_FREE) {
-			x->evtchn[p].state = state;
-			x->evtchn[p].vcpu = (u8)vcpu;
-			x->evtchn[p].virq = (u8)virq;
-			return p;
-		}
-	}
-	return 0;
 }
 
 static long bind(struct hx_emul_ctx *ctx, u64 cmd, u64 arg)
@@ -209,11 +340,15 @@ static long port_op(struct hx_emul_ctx *ctx, u64 cmd, u64 arg)
 	case EVTCHNOP_close:
 		if (ch->state == PORT_VIRQ)
 			x->virq_port[ch->vcpu][ch->virq] = 0;
+		if (ch->state == PORT_HOST)
+			drop_host_end(x, a.port);
 		ch->state = PORT_FREE;
 		break;
 	case EVTCHNOP_send:
 		if (ch->state == PORT_IPI)
 			raise_locked(vm, a.port);
+		else if (ch->state == PORT_HOST)
+			hxh_evtchn_signal(*host_end(x, a.port));
 		else if (ch->state == PORT_UNBOUND)
 			x->host_sends++;	/* nobody bound yet */
 		else
@@ -241,9 +376,41 @@ out:
 	return ret;
 }
 
+static long status(struct hx_emul_ctx *ctx, u64 arg)
+{
+	struct hx_xen *x = &ctx->vcpu->vm->xen;
+	struct evtchn_status st;
+	struct hx_evtchn ch;
+
+	if (hx_copy_from_guest(ctx, &st, arg, sizeof(st)))
+		return -HX_EFAULT;
+	if (st.dom != DOMID_SELF && st.dom != x->domid)
+		return -HX_ESRCH;
+	if (st.port >= HX_XEN_EVTCHN_PORTS)
+		return -HX_EINVAL;
+	hxh_mutex_lock(x->lock);
+	ch = x->evtchn[st.port];
+	hxh_mutex_unlock(x->lock);
+	st.status = st.port ? port_status[ch.state] : EVTCHNSTAT_closed;
+	st.vcpu = ch.vcpu;
+	__builtin_memset(&st.u, 0, sizeof(st.u));
+	if (ch.state == PORT_UNBOUND)
+		st.u.unbound.dom = 0;
+	else if (ch.state == PORT_VIRQ)
+		st.u.virq = ch.virq;
+	else if (ch.state == PORT_HOST)
+		st.u.interdomain.dom = 0;
+	return hx_copy_to_guest(ctx, arg, &st, sizeof(st)) ? -HX_EFAULT : 0;
+}
+
 long hx_xen_event_channel_op(struct hx_emul_ctx *ctx, const u64 *a)
 {
 	switch (a[0]) {
+	case EVTCHNOP_status:
+		return status(ctx, a[1]);
+	case EVTCHNOP_bind_interdomain:
+		/* Domain 0's ports are the device model's: it binds them. */
+		return -HX_EPERM;
 	case EVTCHNOP_alloc_unbound:
 	case EVTCHNOP_bind_virq:
 	case EVTCHNOP_bind_ipi:

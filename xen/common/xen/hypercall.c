@@ -22,7 +22,9 @@
 typedef long (*hx_hcall_fn)(struct hx_emul_ctx *ctx, const u64 *a);
 
 static const hx_hcall_fn hx_hcalls[] = {
+	[__HYPERVISOR_set_timer_op] = hx_xen_set_timer_op,
 	[__HYPERVISOR_xen_version] = hx_xen_version_op,
+	[__HYPERVISOR_grant_table_op] = hx_xen_grant_table_op,
 	[__HYPERVISOR_vm_assist] = hx_xen_vm_assist,
 	[__HYPERVISOR_memory_op] = hx_xen_memory_op,
 	[__HYPERVISOR_vcpu_op] = hx_xen_vcpu_op,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * memory_op: where the guest wants the hypervisor's pages in its
- * guest-physical space (XENMEM_add_to_physmap).  So far: shared_info.
+ * guest-physical space (XENMEM_add_to_physmap): shared_info and the grant
+ * table's frames.
  */
 #include <hxen/emulate.h>
 #include <hxen/errno.h>
@@ -26,6 +27,9 @@ static long add_to_physmap(struct hx_emul_ctx *ctx, u64 arg)
 		if (x.idx)
 			return -HX_EINVAL;
 		return hx_xen_map_shared_info(vm, x.gpfn);
+	case XENMAPSPACE_grant_table:
+		/* Version 2's status frames are not offered. */
+		return hx_xen_map_gnttab(vm, x.idx, x.gpfn);
 	default:
 		return -HX_EINVAL;
 	}

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vcpu_op: where each vCPU's vcpu_info lives in guest memory (Linux 5.16
- * and later panic if this fails), and its runstate area (accepted; hxen
- * does not update it yet, which Linux allows).
+ * and later panic if this fails), its runstate area (accepted; hxen does
+ * not update it yet, which Linux allows), and the timers (timer.c).
  */
 #include <hxen/emulate.h>
 #include <hxen/errno.h>
@@ -54,6 +54,11 @@ long hx_xen_vcpu_op(struct hx_emul_ctx *ctx, const u64 *a)
 	switch (a[0]) {
 	case VCPUOP_register_vcpu_info:
 		return register_vcpu_info(ctx, id, a[2]);
+	case VCPUOP_set_periodic_timer:
+	case VCPUOP_stop_periodic_timer:
+	case VCPUOP_set_singleshot_timer:
+	case VCPUOP_stop_singleshot_timer:
+		return hx_xen_vcpu_timer_op(ctx, (u32)a[0], id, a[2]);
 	case VCPUOP_register_runstate_memory_area:
 		/* The argument holds the area's guest-virtual address. */
 		if (hx_copy_from_guest(ctx, &gva, a[2], sizeof(gva)))

@@ -37,6 +37,8 @@ struct hx_arch_ops {
 	void (*unmap_page)(struct hx_vm *vm, u64 gpa);
 	struct hx_vcpu *(*vcpu_alloc)(struct hx_vm *vm);
 	void (*vcpu_free)(struct hx_vcpu *vcpu);
+	/* Can the guest take an event now (IRQ, NMI, Xen upcall)? */
+	bool (*vcpu_has_event)(struct hx_vcpu *vcpu);
 	/* 1: keep running, 0: exit for the host, <0: error. */
 	int (*vcpu_enter)(struct hx_vcpu *vcpu);
 	void (*get_state)(struct hx_vcpu *vcpu, struct hx_state *st);

@@ -13,6 +13,8 @@
 #define HX_EINTR	4
 #define HX_EIO		5
 #define HX_E2BIG	7
+#define HX_EBADF	9
+#define HX_EAGAIN	11
 #define HX_ENOMEM	12
 #define HX_EFAULT	14
 #define HX_EBUSY	16
@@ -22,6 +24,7 @@
 #define HX_ENOSPC	28
 #define HX_ERANGE	34
 #define HX_ENOSYS	38
+#define HX_ETIME	62
 #define HX_EOPNOTSUPP	95
 
 #endif /* HXEN_ERRNO_H */

@@ -57,13 +57,31 @@ void hxh_svm_vmrun(u64 vmcb_pa, u64 host_save_pa, u64 *gprs);
 void hxh_machine_check(void);
 
 /*
- * A halted vCPU: hxh_vcpu_block() sleeps until hxh_vcpu_kick() is called
- * for @host or a signal arrives (returns -HX_EINTR); it may return early.
- * hxh_vcpu_kick() wakes it, and makes @cpu (unless HX_NOT_RUNNING) leave
- * guest mode at once so a newly queued event is seen.
+ * A halted vCPU: hxh_vcpu_block_until() sleeps until hxh_vcpu_kick() is
+ * called for @host and @ready(@arg) holds, a signal arrives (returns
+ * -HX_EINTR) or host monotonic time reaches @deadline_ns (0: none); it
+ * may return early.  hxh_vcpu_kick() wakes it, and makes @cpu (unless
+ * HX_NOT_RUNNING) leave guest mode at once so a newly queued event is
+ * seen; it may be called from any context.
  */
-int hxh_vcpu_block(void *host, bool (*ready)(void *arg), void *arg);
+int hxh_vcpu_block_until(void *host, bool (*ready)(void *arg), void *arg,
+			 u64 deadline_ns);
 void hxh_vcpu_kick(void *host, u32 cpu);
+/*
+ * One timer per vCPU: call hx_vcpu_timer_fired() at host monotonic time
+ * @deadline_ns (replacing an earlier deadline); 0 cancels it.
+ */
+void hxh_vcpu_timer_arm(void *host, u64 deadline_ns);
+/* Before entering the guest: move the timer to this CPU if it is queued. */
+void hxh_vcpu_timer_follow(void *host);
+
+/*
+ * An event channel port bound to the device model: @ctx is what the host
+ * gave hx_xen_evtchn_bind_host().  signal: the guest sent on the port
+ * (any context, must not sleep); put: the binding is gone.
+ */
+void hxh_evtchn_signal(void *ctx);
+void hxh_evtchn_put(void *ctx);
 
 /*
  * Time: the TSC rate in kHz, whether the TSC runs at that rate on every

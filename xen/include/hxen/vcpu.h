@@ -173,10 +173,15 @@ struct hx_vcpu_stats {
  *          by any thread with atomic operations, taken by the vCPU's own
  * @running_cpu: the CPU the guest runs on, or HX_NOT_RUNNING; read by
  *               injectors to decide whether to kick that CPU
- * @host: the host's vCPU, for hxh_vcpu_block() and hxh_vcpu_kick()
+ * @host: the host's vCPU, for hxh_vcpu_block_until() and hxh_vcpu_kick()
  * @fpu: the guest's x87/SSE/AVX state, XCR0 and PKRU
  * @db: the guest's DR0-DR3 (DR6 and DR7 are the backend's)
  * @xen_time_ns: when the Xen pvclock of this vCPU was last written
+ * @timer_due: the host's timer for this vCPU fired (set in interrupt
+ *             context, taken by the vCPU's own thread)
+ * @xen_oneshot: host monotonic ns of the Xen single-shot timer, 0 if off
+ * @xen_period: the Xen periodic timer's period in ns, 0 if off
+ * @xen_period_next: host monotonic ns of its next tick
  */
 struct hx_vcpu {
 	struct hx_vm *vm;
@@ -194,6 +199,10 @@ struct hx_vcpu {
 	struct hx_fpu fpu;
 	u64 db[4];
 	u64 xen_time_ns;
+	u32 timer_due;
+	u64 xen_oneshot;
+	u64 xen_period;
+	u64 xen_period_next;
 	struct hx_vcpu_stats stats;
 };
 
@@ -204,6 +213,20 @@ struct hx_vcpu {
  * wakes up.  Return: 0, or -HX_EBUSY while one of that kind is queued.
  */
 int hx_vcpu_inject(struct hx_vcpu *vcpu, bool nmi, u8 vector);
+
+/*
+ * The host's timer for @vcpu (hxh_vcpu_timer_arm()) fired: from interrupt
+ * context, mark it and kick the vCPU.
+ */
+void hx_vcpu_timer_fired(struct hx_vcpu *vcpu);
+
+/*
+ * Sleep until the guest has something to take (an IRQ, a deliverable NMI,
+ * its Xen upcall), its timer fired, @ready(@arg) if given, a signal, or
+ * host time @deadline_ns (0: none).
+ */
+void hx_vcpu_wait(struct hx_vcpu *vcpu, bool (*ready)(void *arg), void *arg,
+		  u64 deadline_ns);
 
 /* For backends: is anything queued? */
 static inline u32 hx_vcpu_events(struct hx_vcpu *vcpu)

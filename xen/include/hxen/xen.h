@@ -27,6 +27,10 @@ struct hxh_page;
 /* Event channel ports of the 2-level ABI, and VIRQs (NR_VIRQS). */
 #define HX_XEN_EVTCHN_PORTS	4096
 #define HX_XEN_NR_VIRQS		24
+/* Ports the device model may bind at once. */
+#define HX_XEN_HOST_PORTS	64
+/* Grant table frames (v1: 512 entries each) the guest may map. */
+#define HX_XEN_GNTTAB_FRAMES	32
 
 /* An event channel port: how it is bound and which vCPU it notifies. */
 struct hx_evtchn {
@@ -53,6 +57,9 @@ struct hx_evtchn {
  * @virq_port: the port bound to each vCPU's VIRQs, 0 if none
  * @vcpus: the VM's vCPUs by id, for waking them (under @lock)
  * @host_sends: sends on ports no host end is bound to yet
+ * @host_ports: the device model's ends of ports (ctx NULL: free slot)
+ * @gnttab: the grant table's frames, allocated when first mapped
+ * @gnttab_gfn: where the guest mapped each, or HX_XEN_NO_GFN
  */
 struct hx_xen {
 	bool enabled;
@@ -70,6 +77,12 @@ struct hx_xen {
 	u16 (*virq_port)[HX_XEN_NR_VIRQS];
 	struct hx_vcpu *vcpus[HX_XEN_MAX_VCPUS];
 	u64 host_sends;
+	struct {
+		u16 port;
+		void *ctx;
+	} host_ports[HX_XEN_HOST_PORTS];
+	struct hxh_page *gnttab[HX_XEN_GNTTAB_FRAMES];
+	u64 gnttab_gfn[HX_XEN_GNTTAB_FRAMES];
 };
 
 #define HX_XEN_NO_GFN		(~0ULL)
@@ -96,6 +109,21 @@ u8 *hx_xen_vcpu_info(struct hx_vm *vm, u32 id);
  * event upcall now, and on which vector?
  */
 int hx_xen_evtchn_raise(struct hx_vm *vm, u32 port);
+/* Raise @vcpu's port for @virq, if the guest bound one. */
+void hx_xen_virq_raise(struct hx_vcpu *vcpu, u32 virq);
+
+/*
+ * The device model binds @*port to its end @ctx (hxh_evtchn_signal() on
+ * each guest send): a port the guest allocated unbound for domain 0, or
+ * with *@port 0 a new unbound port of vCPU 0, whose number is returned
+ * in *@port.  @ctx NULL unbinds (the port stays allocated, unbound).
+ * Return: 0, -HX_EINVAL (no such unbound port), -HX_EBUSY (already
+ * bound), -HX_ENOSPC.
+ */
+int hx_xen_evtchn_bind_host(struct hx_vm *vm, u32 *port, void *ctx);
+
+/* The vCPU's timers: raise VIRQ_TIMER if due, re-arm the host timer. */
+void hx_xen_timer_service(struct hx_vcpu *vcpu);
 bool hx_xen_upcall(struct hx_vcpu *vcpu, u8 *vector);
 
 /*
@@ -104,6 +132,15 @@ bool hx_xen_upcall(struct hx_vcpu *vcpu, u8 *vector);
  * -HX_ENOMEM.
  */
 int hx_xen_map_shared_info(struct hx_vm *vm, u64 gfn);
+
+/*
+ * Put grant table frame @idx at guest frame @gfn.  Return: 0, -HX_EINVAL,
+ * -HX_ENOMEM.  hx_xen_gnttab_free(): the VM goes.
+ */
+int hx_xen_map_gnttab(struct hx_vm *vm, u64 idx, u64 gfn);
+void hx_xen_gnttab_free(struct hx_vm *vm);
+/* evtchn.c: the VM goes; let go of the device model's ends. */
+void hx_xen_evtchn_free(struct hx_xen *x);
 
 /* CPUID leaves 0x4000_00xx; false when the VM has no Xen ABI. */
 bool hx_xen_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4]);

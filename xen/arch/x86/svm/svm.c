@@ -454,14 +454,17 @@ static int svm_exit_cpuid(struct svm_vcpu *sv)
 	return 1;
 }
 
-/* Something the guest can take now: an IRQ, or an NMI it does not block. */
-static bool svm_has_event(void *arg)
+/*
+ * Something the guest can take now: an IRQ, an NMI it does not block, or
+ * its Xen upcall.
+ */
+static bool svm_has_event(struct hx_vcpu *vcpu)
 {
-	struct svm_vcpu *sv = arg;
+	struct svm_vcpu *sv = to_svm(vcpu);
 	u8 vector;
 
-	return (hx_vcpu_events(&sv->vcpu) & HX_EVENT_IRQ) ||
-	       svm_nmi_deliverable(sv) || hx_xen_upcall(&sv->vcpu, &vector);
+	return (hx_vcpu_events(vcpu) & HX_EVENT_IRQ) ||
+	       svm_nmi_deliverable(sv) || hx_xen_upcall(vcpu, &vector);
 }
 
 /*
@@ -481,7 +484,7 @@ static int svm_exit_hlt(struct svm_vcpu *sv)
 		vcpu->exit.reason = HX_EXIT_HLT;
 		return 0;
 	}
-	hxh_vcpu_block(vcpu->host, svm_has_event, sv);
+	hx_vcpu_wait(vcpu, NULL, NULL, 0);
 	return 1;
 }
 
@@ -793,6 +796,7 @@ static const struct hx_arch_ops svm_ops = {
 	.unmap_page = svm_unmap_page,
 	.vcpu_alloc = svm_vcpu_alloc,
 	.vcpu_free = svm_vcpu_free,
+	.vcpu_has_event = svm_has_event,
 	.vcpu_enter = svm_vcpu_enter,
 	.get_state = svm_get_state,
 	.set_state = svm_set_state,
