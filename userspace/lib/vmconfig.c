@@ -1,0 +1,1114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM configuration files in xl.cfg syntax: the settings hxen knows, the
+ * checks on them, and the VM description they make (see hxen.cfg(5)).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cfg_lexer.h"
+#include "vmconfig.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Room in struct parser for the keys of the table below. */
+#define MAX_KEYS 32
+
+/* How much of a long word error messages quote. */
+#define QUOTE_MAX 64
+
+enum value_type {
+	VALUE_STRING,
+	VALUE_INT,
+	VALUE_LIST,
+	VALUE_ANY,	/* in the key table: the handler checks the type */
+};
+
+/* A setting's value as written. */
+struct cfg_value {
+	enum value_type type;
+	unsigned int line;
+	struct cfg_token scalar;	/* a STRING or an INT */
+	struct cfg_token *items;	/* a LIST: its strings */
+	size_t nr_items;
+	size_t items_capacity;
+};
+
+struct parser {
+	struct cfg_lexer lx;
+	struct vmconfig *cfg;
+	const char *file;
+	const char *base_dir;
+	char *err;
+	size_t errlen;
+	unsigned int key_line[MAX_KEYS];	/* where each key is set */
+
+	/* Settings checked against others once the whole file is read. */
+	char *cmdline;
+	char *root;
+	char *extra;
+	uint64_t maxmem_mib;
+	uint64_t maxvcpus;
+};
+
+struct key_desc;
+
+typedef int (*key_handler)(struct parser *p, const struct key_desc *key,
+			   struct cfg_value *v);
+
+struct key_desc {
+	const char *name;
+	enum value_type type;
+	const char *type_words;	/* completes "'memory' must be ..." */
+	key_handler apply;
+	size_t field;		/* in struct vmconfig, for shared handlers */
+};
+
+static const char *const action_names[] = {
+	[VM_ACTION_DESTROY] = "destroy",
+	[VM_ACTION_RESTART] = "restart",
+	[VM_ACTION_PRESERVE] = "preserve",
+};
+
+/* xl's other actions, which hxen does not implement. */
+static const char *const unsupported_actions[] = {
+	"rename-restart", "coredump-destroy", "coredump-restart", "soft-reset",
+};
+
+const char *vm_action_name(enum vm_action a)
+{
+	if ((unsigned int)a < ARRAY_SIZE(action_names))
+		return action_names[a];
+	return "unknown";
+}
+
+static int fail(struct parser *p, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct parser *p, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cfg_verror(p->err, p->errlen, p->file, line, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* @s for a message: cut to QUOTE_MAX bytes, with "..." if it was cut. */
+static const char *quotable(const char *s, char *buf, size_t len)
+{
+	if (strlen(s) <= QUOTE_MAX)
+		return s;
+	snprintf(buf, len, "%.*s...", QUOTE_MAX, s);
+	return buf;
+}
+
+/* ---- Values ---------------------------------------------------------- */
+
+static void value_release(struct cfg_value *v)
+{
+	size_t i;
+
+	cfg_token_release(&v->scalar);
+	for (i = 0; i < v->nr_items; i++)
+		cfg_token_release(&v->items[i]);
+	free(v->items);
+	memset(v, 0, sizeof(*v));
+}
+
+/* The string's text, which the caller now owns. */
+static char *take_text(struct cfg_token *tok)
+{
+	char *text = tok->text;
+
+	tok->text = NULL;
+	return text;
+}
+
+/* Report that @tok is not what was expected there, and release it. */
+static int fail_at_token(struct parser *p, struct cfg_token *tok,
+			 const char *expected)
+{
+	char what[QUOTE_MAX + 8];
+
+	fail(p, tok->line, "expected %s, found %s", expected,
+	     cfg_token_describe(tok, what, sizeof(what)));
+	cfg_token_release(tok);
+	return -1;
+}
+
+static int next_token(struct parser *p, struct cfg_token *tok)
+{
+	return cfg_lexer_next(&p->lx, tok);
+}
+
+/* The next token that is not an end of line (lists span lines). */
+static int next_token_in_list(struct parser *p, struct cfg_token *tok)
+{
+	do {
+		if (next_token(p, tok) < 0)
+			return -1;
+	} while (tok->type == CFG_TOK_NEWLINE);
+	return 0;
+}
+
+static int add_item(struct parser *p, struct cfg_value *v,
+		    struct cfg_token *tok)
+{
+	if (v->nr_items == v->items_capacity) {
+		size_t capacity = v->items_capacity ? 2 * v->items_capacity : 8;
+		struct cfg_token *items;
+
+		items = reallocarray(v->items, capacity, sizeof(*items));
+		if (!items) {
+			fail(p, tok->line, "out of memory");
+			cfg_token_release(tok);
+			return -1;
+		}
+		v->items = items;
+		v->items_capacity = capacity;
+	}
+	v->items[v->nr_items++] = *tok;
+	memset(tok, 0, sizeof(*tok));
+	return 0;
+}
+
+static int fail_unterminated_list(struct parser *p, const struct cfg_value *v)
+{
+	return fail(p, v->line, "unterminated list: no ']' closes this '['");
+}
+
+/* The rest of a list after its '[': strings, commas, then ']'. */
+static int parse_list(struct parser *p, struct cfg_value *v)
+{
+	struct cfg_token tok;
+
+	v->type = VALUE_LIST;
+	for (;;) {
+		if (next_token_in_list(p, &tok) < 0)
+			return -1;
+		if (tok.type == CFG_TOK_RBRACKET)
+			return 0;	/* an empty list, or a trailing comma */
+		if (tok.type == CFG_TOK_EOF)
+			return fail_unterminated_list(p, v);
+		if (tok.type != CFG_TOK_STRING)
+			return fail_at_token(p, &tok,
+					     "a string or ']' in the list");
+		if (add_item(p, v, &tok) < 0)
+			return -1;
+
+		if (next_token_in_list(p, &tok) < 0)
+			return -1;
+		if (tok.type == CFG_TOK_RBRACKET)
+			return 0;
+		if (tok.type == CFG_TOK_EOF)
+			return fail_unterminated_list(p, v);
+		if (tok.type != CFG_TOK_COMMA)
+			return fail_at_token(p, &tok, "',' or ']' in the list");
+	}
+}
+
+static int parse_value(struct parser *p, const char *key, struct cfg_value *v)
+{
+	char buf[2][QUOTE_MAX + 4];
+	struct cfg_token tok;
+
+	if (next_token(p, &tok) < 0)
+		return -1;
+	v->line = tok.line;
+	switch (tok.type) {
+	case CFG_TOK_STRING:
+		v->type = VALUE_STRING;
+		v->scalar = tok;
+		return 0;
+	case CFG_TOK_INT:
+		v->type = VALUE_INT;
+		v->scalar = tok;
+		return 0;
+	case CFG_TOK_LBRACKET:
+		return parse_list(p, v);
+	case CFG_TOK_IDENT:
+		fail(p, tok.line,
+		     "the value of '%s' must be quoted: \"%s\"",
+		     quotable(key, buf[0], sizeof(buf[0])),
+		     quotable(tok.text, buf[1], sizeof(buf[1])));
+		cfg_token_release(&tok);
+		return -1;
+	case CFG_TOK_NEWLINE:
+	case CFG_TOK_SEMICOLON:
+	case CFG_TOK_EOF:
+		return fail(p, tok.line, "no value for '%s'",
+			    quotable(key, buf[0], sizeof(buf[0])));
+	default:
+		return fail_at_token(p, &tok, "a value");
+	}
+}
+
+/* ---- The keys ---------------------------------------------------------- */
+
+static void *field_of(struct parser *p, const struct key_desc *key)
+{
+	return (char *)p->cfg + key->field;
+}
+
+static bool is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+static int set_name(struct parser *p, const struct key_desc *key,
+		    struct cfg_value *v)
+{
+	const char *name = v->scalar.text;
+	size_t len = strlen(name), i;
+	char what[16];
+
+	if (!len)
+		return fail(p, v->line, "'%s' must not be empty", key->name);
+	if (len > VMCONFIG_NAME_MAX)
+		return fail(p, v->line,
+			    "'%s' is %zu characters long; the limit is %d",
+			    key->name, len, VMCONFIG_NAME_MAX);
+	if (name[0] == '-' || name[0] == '.')
+		return fail(p, v->line, "'%s' must not start with '%c'",
+			    key->name, name[0]);
+	for (i = 0; i < len && is_name_char(name[i]); i++)
+		;
+	if (i < len) {
+		cfg_describe_char(name[i], what, sizeof(what));
+		return fail(p, v->line,
+			    "'%s' may hold only letters, digits, '_', '.' and '-', not %s",
+			    key->name, what);
+	}
+	memcpy(p->cfg->name, name, len + 1);
+	return 0;
+}
+
+static int set_type(struct parser *p, const struct key_desc *key,
+		    struct cfg_value *v)
+{
+	const char *type = v->scalar.text;
+	char buf[QUOTE_MAX + 4];
+
+	(void)key;
+	if (!strcmp(type, "pvh"))
+		return 0;
+	if (!strcmp(type, "hvm") || !strcmp(type, "pv"))
+		return fail(p, v->line,
+			    "type \"%s\" is not supported: hxen boots guests as PVH (type = \"pvh\")",
+			    type);
+	return fail(p, v->line,
+		    "unknown type \"%s\": hxen boots guests as PVH (type = \"pvh\")",
+		    quotable(type, buf, sizeof(buf)));
+}
+
+static int reject_builder(struct parser *p, const struct key_desc *key,
+			  struct cfg_value *v)
+{
+	return fail(p, v->line, "'%s' is deprecated; use type = \"pvh\"",
+		    key->name);
+}
+
+static int check_range(struct parser *p, const struct key_desc *key,
+		       const struct cfg_value *v, uint64_t min, uint64_t max,
+		       const char *unit)
+{
+	uint64_t n = v->scalar.number;
+
+	if (n >= min && n <= max)
+		return 0;
+	return fail(p, v->line,
+		    "'%s' must be between %" PRIu64 " and %" PRIu64 "%s, not %"
+		    PRIu64, key->name, min, max, unit, n);
+}
+
+static int set_memory(struct parser *p, const struct key_desc *key,
+		      struct cfg_value *v)
+{
+	if (check_range(p, key, v, VMCONFIG_MEMORY_MIN_MIB,
+			VMCONFIG_MEMORY_MAX_MIB, " (MiB)") < 0)
+		return -1;
+	p->cfg->memory_mib = v->scalar.number;
+	return 0;
+}
+
+static int set_maxmem(struct parser *p, const struct key_desc *key,
+		      struct cfg_value *v)
+{
+	(void)key;
+	p->maxmem_mib = v->scalar.number;
+	return 0;
+}
+
+static int set_vcpus(struct parser *p, const struct key_desc *key,
+		     struct cfg_value *v)
+{
+	if (check_range(p, key, v, 1, VMCONFIG_VCPUS_MAX, "") < 0)
+		return -1;
+	p->cfg->vcpus = (unsigned int)v->scalar.number;
+	return 0;
+}
+
+static int set_maxvcpus(struct parser *p, const struct key_desc *key,
+			struct cfg_value *v)
+{
+	(void)key;
+	p->maxvcpus = v->scalar.number;
+	return 0;
+}
+
+/* Append @path's components to @out as "/c", leaving out "" and ".". */
+static size_t append_components(char *out, size_t len, const char *path)
+{
+	while (*path) {
+		const char *end;
+
+		while (*path == '/')
+			path++;
+		end = strchrnul(path, '/');
+		if (end > path && !(end - path == 1 && *path == '.')) {
+			out[len++] = '/';
+			memcpy(out + len, path, end - path);
+			len += end - path;
+		}
+		path = end;
+	}
+	return len;
+}
+
+/*
+ * @path, made absolute against @dir if relative, without repeated
+ * slashes or "." components.  ".." is kept: it may cross a symbolic link.
+ */
+static char *absolute_path(const char *dir, const char *path)
+{
+	size_t dir_len = path[0] == '/' ? 0 : strlen(dir);
+	char *out = malloc(dir_len + strlen(path) + 3);
+	size_t len = 0;
+
+	if (!out)
+		return NULL;
+	if (dir_len)
+		len = append_components(out, len, dir);
+	len = append_components(out, len, path);
+	if (!len)
+		out[len++] = '/';
+	out[len] = '\0';
+	return out;
+}
+
+static int set_path(struct parser *p, const struct key_desc *key,
+		    struct cfg_value *v)
+{
+	const char *path = v->scalar.text;
+	char **slot = field_of(p, key);
+	char buf[QUOTE_MAX + 4];
+
+	if (!*path)
+		return fail(p, v->line, "'%s' must not be empty", key->name);
+	if (path[0] != '/' && !p->base_dir)
+		return fail(p, v->line,
+			    "'%s' is a relative path ('%s') with no directory to resolve it against",
+			    key->name, quotable(path, buf, sizeof(buf)));
+	*slot = absolute_path(p->base_dir, path);
+	if (!*slot)
+		return fail(p, v->line, "out of memory");
+	if (strlen(*slot) >= PATH_MAX)
+		return fail(p, v->line, "'%s' is longer than %d bytes",
+			    key->name, PATH_MAX - 1);
+	return 0;
+}
+
+static int set_cmdline(struct parser *p, const struct key_desc *key,
+		       struct cfg_value *v)
+{
+	(void)key;
+	p->cmdline = take_text(&v->scalar);
+	return 0;
+}
+
+static int set_root(struct parser *p, const struct key_desc *key,
+		    struct cfg_value *v)
+{
+	(void)key;
+	p->root = take_text(&v->scalar);
+	return 0;
+}
+
+static int set_extra(struct parser *p, const struct key_desc *key,
+		     struct cfg_value *v)
+{
+	(void)key;
+	p->extra = take_text(&v->scalar);
+	return 0;
+}
+
+static int set_action(struct parser *p, const struct key_desc *key,
+		      struct cfg_value *v)
+{
+	const char *action = v->scalar.text;
+	enum vm_action *slot = field_of(p, key);
+	char buf[QUOTE_MAX + 4];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(action_names); i++) {
+		if (!strcmp(action, action_names[i])) {
+			*slot = (enum vm_action)i;
+			return 0;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(unsupported_actions); i++)
+		if (!strcmp(action, unsupported_actions[i]))
+			return fail(p, v->line,
+				    "%s = \"%s\" is not supported by hxen (use \"destroy\", \"restart\" or \"preserve\")",
+				    key->name, action);
+	return fail(p, v->line,
+		    "unknown action \"%s\" for '%s' (use \"destroy\", \"restart\" or \"preserve\")",
+		    quotable(action, buf, sizeof(buf)), key->name);
+}
+
+static bool is_hex_digit(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	       (c >= 'A' && c <= 'F');
+}
+
+static bool is_uuid(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		bool dash_here = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash_here ? s[i] != '-' : !is_hex_digit(s[i]))
+			return false;
+	}
+	return true;
+}
+
+static int set_uuid(struct parser *p, const struct key_desc *key,
+		    struct cfg_value *v)
+{
+	const char *uuid = v->scalar.text;
+	size_t i;
+
+	if (!is_uuid(uuid))
+		return fail(p, v->line,
+			    "'%s' must be 32 hex digits in groups of 8-4-4-4-12, like \"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\"",
+			    key->name);
+	for (i = 0; i < 36; i++)
+		p->cfg->uuid[i] = uuid[i] >= 'A' && uuid[i] <= 'F' ?
+				  uuid[i] - 'A' + 'a' : uuid[i];
+	p->cfg->uuid[36] = '\0';
+	return 0;
+}
+
+static int store_list(struct parser *p, const struct key_desc *key,
+		      struct cfg_value *v, unsigned int max,
+		      char ***list, unsigned int *nr)
+{
+	size_t i;
+
+	if (v->nr_items > max)
+		return fail(p, v->items[max].line,
+			    "'%s' has more than %u entries", key->name, max);
+	for (i = 0; i < v->nr_items; i++)
+		if (!*v->items[i].text)
+			return fail(p, v->items[i].line,
+				    "entry %zu of '%s' is empty", i + 1,
+				    key->name);
+	if (!v->nr_items)
+		return 0;
+	*list = calloc(v->nr_items, sizeof(**list));
+	if (!*list)
+		return fail(p, v->line, "out of memory");
+	for (i = 0; i < v->nr_items; i++)
+		(*list)[i] = take_text(&v->items[i]);
+	*nr = (unsigned int)v->nr_items;
+	return 0;
+}
+
+static int set_disks(struct parser *p, const struct key_desc *key,
+		     struct cfg_value *v)
+{
+	return store_list(p, key, v, VMCONFIG_MAX_DISKS, &p->cfg->disks,
+			  &p->cfg->nr_disks);
+}
+
+static int set_vifs(struct parser *p, const struct key_desc *key,
+		    struct cfg_value *v)
+{
+	return store_list(p, key, v, VMCONFIG_MAX_VIFS, &p->cfg->vifs,
+			  &p->cfg->nr_vifs);
+}
+
+#define STRING_KEY(key, handler, words, fld) \
+	{ key, VALUE_STRING, "a string" words, handler, fld }
+#define INT_KEY(key, handler, words) \
+	{ key, VALUE_INT, "an integer" words, handler, 0 }
+#define LIST_KEY(key, handler, words) \
+	{ key, VALUE_LIST, "a list of strings" words, handler, 0 }
+
+static const struct key_desc keys[] = {
+	STRING_KEY("name", set_name, "", 0),
+	STRING_KEY("type", set_type, " (\"pvh\")", 0),
+	{ "builder", VALUE_ANY, NULL, reject_builder, 0 },
+	INT_KEY("memory", set_memory, " (MiB)"),
+	INT_KEY("maxmem", set_maxmem, " (MiB)"),
+	INT_KEY("vcpus", set_vcpus, ""),
+	INT_KEY("maxvcpus", set_maxvcpus, ""),
+	STRING_KEY("kernel", set_path, " (a path)",
+		   offsetof(struct vmconfig, kernel)),
+	STRING_KEY("ramdisk", set_path, " (a path)",
+		   offsetof(struct vmconfig, ramdisk)),
+	STRING_KEY("cmdline", set_cmdline, "", 0),
+	STRING_KEY("root", set_root, "", 0),
+	STRING_KEY("extra", set_extra, "", 0),
+	STRING_KEY("on_poweroff", set_action, "",
+		   offsetof(struct vmconfig, on_poweroff)),
+	STRING_KEY("on_reboot", set_action, "",
+		   offsetof(struct vmconfig, on_reboot)),
+	STRING_KEY("on_crash", set_action, "",
+		   offsetof(struct vmconfig, on_crash)),
+	STRING_KEY("uuid", set_uuid, "", 0),
+	LIST_KEY("disk", set_disks, " ([ \"spec\", ... ])"),
+	LIST_KEY("vif", set_vifs, " ([ \"spec\", ... ])"),
+};
+
+_Static_assert(ARRAY_SIZE(keys) <= MAX_KEYS, "MAX_KEYS is too small");
+
+static const struct key_desc *find_key(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strcmp(keys[i].name, name))
+			return &keys[i];
+	return NULL;
+}
+
+/* The line that sets key @name, or 0. */
+static unsigned int line_of(const struct parser *p, const char *name)
+{
+	const struct key_desc *key = find_key(name);
+
+	return key ? p->key_line[key - keys] : 0;
+}
+
+/* ---- Settings ---------------------------------------------------------- */
+
+static int apply_setting(struct parser *p, const struct cfg_token *name,
+			 struct cfg_value *v)
+{
+	const struct key_desc *key = find_key(name->text);
+	char buf[QUOTE_MAX + 4];
+	unsigned int *seen;
+
+	if (!key)
+		return fail(p, name->line, "unknown key '%s'",
+			    quotable(name->text, buf, sizeof(buf)));
+	seen = &p->key_line[key - keys];
+	if (*seen)
+		return fail(p, name->line, "'%s' is set twice (first on line %u)",
+			    key->name, *seen);
+	*seen = name->line;
+
+	if (key->type != VALUE_ANY && key->type != v->type)
+		return fail(p, v->line, "'%s' must be %s", key->name,
+			    key->type_words);
+	if (v->type == VALUE_INT && v->scalar.negative)
+		return fail(p, v->line, "'%s' must not be negative", key->name);
+	return key->apply(p, key, v);
+}
+
+/* KEY = VALUE, after the KEY. */
+static int parse_setting(struct parser *p, const struct cfg_token *name)
+{
+	char expected[QUOTE_MAX + 64], buf[QUOTE_MAX + 4];
+	const char *key = quotable(name->text, buf, sizeof(buf));
+	struct cfg_value v = { 0 };
+	struct cfg_token tok;
+	int rc;
+
+	if (next_token(p, &tok) < 0)
+		return -1;
+	if (tok.type != CFG_TOK_EQUALS) {
+		snprintf(expected, sizeof(expected), "'=' after '%s'", key);
+		return fail_at_token(p, &tok, expected);
+	}
+	if (parse_value(p, name->text, &v) < 0)
+		goto out_fail;
+	if (next_token(p, &tok) < 0)
+		goto out_fail;
+	if (tok.type != CFG_TOK_NEWLINE && tok.type != CFG_TOK_SEMICOLON &&
+	    tok.type != CFG_TOK_EOF) {
+		snprintf(expected, sizeof(expected),
+			 "the end of the line or ';' after the value of '%s'",
+			 key);
+		fail_at_token(p, &tok, expected);
+		goto out_fail;
+	}
+	rc = apply_setting(p, name, &v);
+	value_release(&v);
+	return rc;
+
+out_fail:
+	value_release(&v);
+	return -1;
+}
+
+static int parse_settings(struct parser *p)
+{
+	struct cfg_token tok;
+	int rc;
+
+	for (;;) {
+		if (next_token(p, &tok) < 0)
+			return -1;
+		switch (tok.type) {
+		case CFG_TOK_EOF:
+			return 0;
+		case CFG_TOK_NEWLINE:
+		case CFG_TOK_SEMICOLON:
+			continue;
+		case CFG_TOK_IDENT:
+			rc = parse_setting(p, &tok);
+			cfg_token_release(&tok);
+			if (rc < 0)
+				return -1;
+			continue;
+		default:
+			return fail_at_token(p, &tok, "a setting (KEY = VALUE)");
+		}
+	}
+}
+
+/* ---- Checks between keys ------------------------------------------------ */
+
+static int check_maxima(struct parser *p)
+{
+	const struct vmconfig *cfg = p->cfg;
+	unsigned int line;
+
+	line = line_of(p, "maxmem");
+	if (line && p->maxmem_mib != cfg->memory_mib)
+		return fail(p, line,
+			    "'maxmem' (%" PRIu64 ") must equal 'memory' (%" PRIu64 "): hxen does not balloon guests",
+			    p->maxmem_mib, cfg->memory_mib);
+	line = line_of(p, "maxvcpus");
+	if (line && p->maxvcpus != cfg->vcpus)
+		return fail(p, line,
+			    "'maxvcpus' (%" PRIu64 ") must equal 'vcpus' (%u): hxen does not hot-plug vCPUs",
+			    p->maxvcpus, cfg->vcpus);
+	return 0;
+}
+
+/* "root=ROOT EXTRA", with either part maybe absent. */
+static char *cmdline_from_root_and_extra(const char *root, const char *extra)
+{
+	char *cmdline;
+	int rc;
+
+	if (root && extra)
+		rc = asprintf(&cmdline, "root=%s %s", root, extra);
+	else if (root)
+		rc = asprintf(&cmdline, "root=%s", root);
+	else
+		rc = asprintf(&cmdline, "%s", extra ? extra : "");
+	return rc < 0 ? NULL : cmdline;
+}
+
+static int build_cmdline(struct parser *p)
+{
+	unsigned int cmdline_line = line_of(p, "cmdline");
+	unsigned int root_line = line_of(p, "root");
+	unsigned int extra_line = line_of(p, "extra");
+	unsigned int line;
+	char *cmdline;
+	size_t len;
+
+	if (p->cmdline && (p->root || p->extra))
+		return fail(p, cmdline_line,
+			    "'cmdline' cannot be combined with '%s' (line %u): it is the whole command line",
+			    p->root ? "root" : "extra",
+			    p->root ? root_line : extra_line);
+	cmdline = p->cmdline ? p->cmdline :
+		  cmdline_from_root_and_extra(p->root, p->extra);
+	p->cmdline = NULL;
+	p->cfg->cmdline = cmdline;
+	if (!cmdline)
+		return fail(p, 0, "out of memory");
+
+	len = strlen(cmdline);
+	if (len <= VMCONFIG_CMDLINE_MAX)
+		return 0;
+	line = cmdline_line ? cmdline_line :
+	       root_line > extra_line ? root_line : extra_line;
+	return fail(p, line,
+		    "the kernel command line is %zu bytes long; the limit is %d",
+		    len, VMCONFIG_CMDLINE_MAX);
+}
+
+static int finish(struct parser *p)
+{
+	if (!p->cfg->name[0])
+		return fail(p, 0, "no 'name' is set; it is required");
+	if (!p->cfg->kernel)
+		return fail(p, 0, "no 'kernel' is set; it is required");
+	if (check_maxima(p) < 0)
+		return -1;
+	return build_cmdline(p);
+}
+
+/* ---- Entry points ------------------------------------------------------ */
+
+static void set_defaults(struct vmconfig *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->memory_mib = VMCONFIG_MEMORY_DEFAULT_MIB;
+	cfg->vcpus = 1;
+	cfg->on_poweroff = VM_ACTION_DESTROY;
+	cfg->on_reboot = VM_ACTION_RESTART;
+	cfg->on_crash = VM_ACTION_DESTROY;
+}
+
+int vmconfig_parse_string(const char *text, const char *name_for_errors,
+			  const char *base_dir, struct vmconfig *cfg,
+			  char *err, size_t errlen)
+{
+	struct parser p = {
+		.cfg = cfg,
+		.file = name_for_errors ? name_for_errors : "(config)",
+		.base_dir = base_dir,
+		.err = err,
+		.errlen = errlen,
+	};
+	int rc;
+
+	if (err && errlen)
+		err[0] = '\0';
+	set_defaults(cfg);
+	if (!text)
+		rc = fail(&p, 0, "no configuration text");
+	else if (base_dir && base_dir[0] != '/')
+		rc = fail(&p, 0, "the base directory '%s' is not absolute",
+			  base_dir);
+	else
+		rc = 0;
+	if (!rc) {
+		cfg_lexer_init(&p.lx, text, p.file, err, errlen);
+		rc = parse_settings(&p);
+	}
+	if (!rc)
+		rc = finish(&p);
+	free(p.cmdline);
+	free(p.root);
+	free(p.extra);
+	if (rc)
+		vmconfig_free(cfg);
+	return rc;
+}
+
+static size_t read_all(int fd, char *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = read(fd, buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return SIZE_MAX;
+		if (n == 0)
+			break;
+		done += n;
+	}
+	return done;
+}
+
+static unsigned int line_at(const char *text, const char *pos)
+{
+	unsigned int line = 1;
+
+	for (; text < pos; text++)
+		line += *text == '\n';
+	return line;
+}
+
+/* Checks on the text that parsing a C string cannot make. */
+static int check_file_text(const char *path, const char *text, size_t len,
+			   char *err, size_t errlen)
+{
+	const char *nul = memchr(text, '\0', len);
+
+	if (len > VMCONFIG_FILE_MAX) {
+		cfg_error(err, errlen, path, 0, "larger than 1 MiB");
+		return -1;
+	}
+	if (nul) {
+		cfg_error(err, errlen, path, line_at(text, nul),
+			  "NUL byte in the file");
+		return -1;
+	}
+	return 0;
+}
+
+static int file_error(const char *path, const char *what, char *err,
+		      size_t errlen)
+{
+	cfg_error(err, errlen, path, 0, "%s", what);
+	return -1;
+}
+
+static int read_config_fd(int fd, const char *path, char **textp, char *err,
+			  size_t errlen)
+{
+	struct stat st;
+	char *text;
+	size_t len;
+
+	if (fstat(fd, &st) < 0)
+		return file_error(path, strerror(errno), err, errlen);
+	if (!S_ISREG(st.st_mode))
+		return file_error(path, "not a regular file", err, errlen);
+	if (st.st_size > VMCONFIG_FILE_MAX)
+		return file_error(path, "larger than 1 MiB", err, errlen);
+
+	/* One byte more than allowed, to notice a file that has grown. */
+	text = malloc(VMCONFIG_FILE_MAX + 2);
+	if (!text)
+		return file_error(path, "out of memory", err, errlen);
+	len = read_all(fd, text, VMCONFIG_FILE_MAX + 1);
+	if (len == SIZE_MAX) {
+		file_error(path, strerror(errno), err, errlen);
+		goto out_free;
+	}
+	if (check_file_text(path, text, len, err, errlen) < 0)
+		goto out_free;
+	text[len] = '\0';
+	*textp = text;
+	return 0;
+
+out_free:
+	free(text);
+	return -1;
+}
+
+static int read_config(const char *path, char **textp, char *err,
+		       size_t errlen)
+{
+	int fd, rc;
+
+	/* O_NONBLOCK: a FIFO must not hang us before the type check. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return file_error(path, strerror(errno), err, errlen);
+	rc = read_config_fd(fd, path, textp, err, errlen);
+	close(fd);
+	return rc;
+}
+
+/* The absolute, symlink-free directory that holds @path. */
+static char *directory_of(const char *path, char *err, size_t errlen)
+{
+	char *copy = strdup(path);
+	char *slash, *dir;
+
+	if (!copy) {
+		file_error(path, "out of memory", err, errlen);
+		return NULL;
+	}
+	slash = strrchr(copy, '/');
+	if (slash == copy)
+		copy[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	dir = realpath(slash ? copy : ".", NULL);
+	if (!dir)
+		cfg_error(err, errlen, path, 0, "cannot resolve its directory: %s",
+			  strerror(errno));
+	free(copy);
+	return dir;
+}
+
+int vmconfig_parse_file(const char *path, struct vmconfig *cfg,
+			char *err, size_t errlen)
+{
+	char *text = NULL, *dir;
+	int rc;
+
+	if (err && errlen)
+		err[0] = '\0';
+	memset(cfg, 0, sizeof(*cfg));
+	if (read_config(path, &text, err, errlen) < 0)
+		return -1;
+	dir = directory_of(path, err, errlen);
+	if (!dir) {
+		free(text);
+		return -1;
+	}
+	rc = vmconfig_parse_string(text, path, dir, cfg, err, errlen);
+	free(dir);
+	free(text);
+	return rc;
+}
+
+static void free_list(char **list, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; list && i < nr; i++)
+		free(list[i]);
+	free(list);
+}
+
+void vmconfig_free(struct vmconfig *cfg)
+{
+	free(cfg->kernel);
+	free(cfg->ramdisk);
+	free(cfg->cmdline);
+	free_list(cfg->disks, cfg->nr_disks);
+	free_list(cfg->vifs, cfg->nr_vifs);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+/* ---- Files the configuration names ------------------------------------- */
+
+static int check_file(const char *what, const char *path, char *err,
+		      size_t errlen)
+{
+	const char *problem = NULL;
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) < 0) {
+		problem = strerror(errno);
+	} else if (!S_ISREG(st.st_mode)) {
+		problem = "not a regular file";
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			problem = strerror(errno);
+		else
+			close(fd);
+	}
+	if (problem && err && errlen)
+		snprintf(err, errlen, "%s '%s': %s", what, path, problem);
+	return problem ? -1 : 0;
+}
+
+int vmconfig_check_files(const struct vmconfig *cfg, char *err,
+			 size_t errlen)
+{
+	if (!cfg->kernel) {
+		if (err && errlen)
+			snprintf(err, errlen, "no kernel is configured");
+		return -1;
+	}
+	if (check_file("kernel", cfg->kernel, err, errlen) < 0)
+		return -1;
+	if (cfg->ramdisk && check_file("ramdisk", cfg->ramdisk, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+static const char *json_escape(unsigned char c)
+{
+	switch (c) {
+	case '"':
+		return "\\\"";
+	case '\\':
+		return "\\\\";
+	case '\n':
+		return "\\n";
+	case '\t':
+		return "\\t";
+	case '\r':
+		return "\\r";
+	case '\b':
+		return "\\b";
+	case '\f':
+		return "\\f";
+	}
+	return NULL;
+}
+
+/* @s as a JSON string (null for NULL); bad UTF-8 becomes U+FFFD. */
+static void json_string(FILE *out, const char *s)
+{
+	if (!s) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	while (*s) {
+		unsigned char c = (unsigned char)*s;
+		size_t n = c < 0x80 ? 1 : cfg_utf8_sequence_length(s);
+
+		if (json_escape(c))
+			fputs(json_escape(c), out);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\u%04x", c);
+		else if (n)
+			fwrite(s, 1, n, out);
+		else
+			fputs("\\ufffd", out);
+		s += n ? n : 1;
+	}
+	fputc('"', out);
+}
+
+static void json_string_list(FILE *out, char *const *list, unsigned int nr)
+{
+	unsigned int i;
+
+	fputc('[', out);
+	for (i = 0; list && i < nr; i++) {
+		if (i)
+			fputc(',', out);
+		json_string(out, list[i]);
+	}
+	fputc(']', out);
+}
+
+static void json_field(FILE *out, const char *name, const char *value)
+{
+	fprintf(out, ",\"%s\":", name);
+	json_string(out, value);
+}
+
+int vmconfig_to_json(const struct vmconfig *cfg, FILE *out)
+{
+	fputs("{\"name\":", out);
+	json_string(out, cfg->name);
+	fprintf(out, ",\"memory_mib\":%" PRIu64 ",\"vcpus\":%u",
+		cfg->memory_mib, cfg->vcpus);
+	json_field(out, "kernel", cfg->kernel);
+	json_field(out, "ramdisk", cfg->ramdisk);
+	json_field(out, "cmdline", cfg->cmdline);
+	json_field(out, "on_poweroff", vm_action_name(cfg->on_poweroff));
+	json_field(out, "on_reboot", vm_action_name(cfg->on_reboot));
+	json_field(out, "on_crash", vm_action_name(cfg->on_crash));
+	json_field(out, "uuid", cfg->uuid[0] ? cfg->uuid : NULL);
+	fputs(",\"disks\":", out);
+	json_string_list(out, cfg->disks, cfg->nr_disks);
+	fputs(",\"vifs\":", out);
+	json_string_list(out, cfg->vifs, cfg->nr_vifs);
+	fputs("}\n", out);
+	return ferror(out) ? -1 : 0;
+}
