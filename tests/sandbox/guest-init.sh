@@ -162,6 +162,17 @@ if [ "$HXT_MODE" = demo ]; then
 	finish
 fi
 
+if [ "$HXT_MODE" = linux ]; then
+	# Only the Linux guests (for working on them).
+	if load_hxen && dev_node; then
+		chown "root:$HXT_HXEN_GID" /dev/hxen && chmod 0660 /dev/hxen
+		. /lib/hxt/linux-tests.sh
+	else
+		fail insmod "$(cat "$OUT")"
+	fi
+	finish
+fi
+
 if [ "$HXT_MODE" = bench ]; then
 	# hxen and an idle kvm_amd side by side (Linux < 6.12: KVM takes SVM
 	# only while its own VM runs), then the same guests on each.

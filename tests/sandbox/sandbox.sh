@@ -6,6 +6,8 @@
 HXS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lib/abi.sh
 . "$HXS_DIR/../lib/abi.sh"
+# shellcheck source=linux-guest.sh
+. "$HXS_DIR/linux-guest.sh"
 HXT_TIMEOUT=${HXT_TIMEOUT:-300}
 # bzimage: boot the packaged vmlinuz through the BIOS, as a PC does.
 # pvh: start the image's uncompressed ELF at its PVH entry, skipping the
@@ -36,6 +38,7 @@ hxs_userspace() {
 		"$HXK_REPO/tests/vm/vmtest.c" >>"$log" 2>&1 || return 1
 	make -C "$HXK_REPO/tests/guests" OUT="$out/guests" >>"$log" 2>&1 || return 1
 	make -C "$HXK_REPO/userspace" >>"$log" 2>&1 || return 1
+	make -C "$HXK_REPO/ioemu" >>"$log" 2>&1 || return 1
 	[ -x "$HXK_REPO/userspace/hxenctl/hxenctl" ]
 }
 
@@ -112,6 +115,13 @@ hxs_initrd() {
 	if [ -x "$HXK_REPO/userspace/hxenctl/hxenctl" ]; then
 		hxs_add_binary "$r" "$HXK_REPO/userspace/hxenctl/hxenctl"
 	fi
+	if [ -x "$HXK_REPO/ioemu/ioemu" ]; then
+		hxs_add_binary "$r" "$HXK_REPO/ioemu/ioemu"
+		mkdir -p "$r/lib/hxt/linux"
+		cp "$img/boot/vmlinuz-$rel" "$r/lib/hxt/linux/vmlinuz"
+		hxs_guest_initrd "$r/lib/hxt/linux/initrd.gz" || { rm -rf "$r"; return 1; }
+		cp "$HXS_DIR/linux-tests.sh" "$r/lib/hxt/linux-tests.sh"
+	fi
 	cp "$(hxk_out)/sandbox/runas" "$r/usr/bin/runas"
 	cp "$(hxk_out)/sandbox/vmtest" "$r/usr/bin/vmtest"
 	mkdir -p "$r/lib/hxt/guests"
@@ -134,6 +144,8 @@ hxs_initrd() {
 	printf 'passwd: files\ngroup: files\n' >"$r/etc/nsswitch.conf"
 	cat >"$r/etc/hxt.conf" <<-EOF
 		HXT_MODE=$mode
+		HXT_LINUX_DEBUG=${HXT_LINUX_DEBUG:-}
+		HXT_GUEST_EXTRA="${HXT_GUEST_EXTRA:-}"
 		HXT_LINE=$line
 		HXT_VERSION=$(hxk_version)
 		HXT_ABI=$(hx_abi_version)

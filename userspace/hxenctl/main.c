@@ -14,6 +14,15 @@ static const struct command {
 	{ "version", cmd_version, "show tool, module and ABI versions" },
 	{ "caps", cmd_caps, "show what the CPUs offer hxen" },
 	{ "doctor", cmd_doctor, "check the installation and say what to fix" },
+	{ "create", cmd_create, "start a VM from a configuration file" },
+	{ "list", cmd_list, "list your running VMs" },
+	{ "console", cmd_console, "attach to a VM's console (Ctrl-] detaches)" },
+	{ "shutdown", cmd_shutdown,
+	  "ask a VM to power off and wait until it is gone" },
+	{ "reboot", cmd_reboot, "ask a VM to reboot" },
+	{ "destroy", cmd_destroy, "end a VM at once" },
+	{ "pause", cmd_pause, "stop a VM's virtual CPUs" },
+	{ "unpause", cmd_unpause, "let a paused VM run again" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -25,7 +34,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: hxenctl [--help | --version] COMMAND [ARGS]\n"
 		"\n"
-		"Control hxen, the hosted Xen hypervisor.\n"
+		"Control hxen, the hosted Xen hypervisor, and your VMs.\n"
 		"\n"
 		"Commands:\n");
 	for (i = 0; i < NR_COMMANDS; i++)

@@ -23,6 +23,7 @@ struct hx_vcpu *hx_vcpu_create(struct hx_vm *vm, u32 id)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	vcpu->running_cpu = HX_NOT_RUNNING;
+	hx_apic_init(vcpu);
 	hx_xen_vcpu_attach(vcpu);
 	return vcpu;
 }
@@ -64,6 +65,8 @@ int hx_vcpu_run(struct hx_vcpu *vcpu)
 		hxh_cond_resched();
 		hx_xen_refresh_time(vcpu);
 		hx_xen_timer_service(vcpu);
+		if (!hx_apic_ready_to_run(vcpu))
+			continue;	/* still waiting for a SIPI */
 		hxh_vcpu_timer_follow(vcpu->host);
 		ret = hx_arch->vcpu_enter(vcpu);
 		if (ret <= 0)

@@ -74,14 +74,20 @@ static void notify_vcpu(struct hx_vm *vm, u32 id, u32 port)
 					      __ATOMIC_SEQ_CST));
 }
 
-/* Wake vCPU @id without marking anything: it may poll a masked port. */
-static void wake_vcpu(struct hx_vm *vm, u32 id)
+/*
+ * Wake every vCPU in SCHEDOP_poll: it may poll this port, masked or
+ * bound to another vCPU.  Under the lock.
+ */
+static void wake_pollers(struct hx_vm *vm)
 {
-	struct hx_vcpu *target = __atomic_load_n(&vm->xen.vcpus[id],
-						 __ATOMIC_ACQUIRE);
+	struct hx_vcpu *v;
+	u32 i;
 
-	if (target)
-		hxh_vcpu_kick(target->host, HX_NOT_RUNNING);
+	for (i = 0; i < HX_XEN_MAX_VCPUS; i++) {
+		v = vm->xen.vcpus[i];
+		if (v && __atomic_load_n(&v->xen_polling, __ATOMIC_ACQUIRE))
+			hxh_vcpu_kick(v->host, HX_NOT_RUNNING);
+	}
 }
 
 /* Called with the lock held (the port's binding must not change). */
@@ -89,11 +95,9 @@ static void raise_locked(struct hx_vm *vm, u32 port)
 {
 	if (test_and_set(port_word(vm, SHARED_PENDING, port), port % 64))
 		return;
-	if (*port_word(vm, SHARED_MASK, port) & (1ULL << (port % 64))) {
-		wake_vcpu(vm, vm->xen.evtchn[port].vcpu);
-		return;
-	}
-	notify_vcpu(vm, vm->xen.evtchn[port].vcpu, port);
+	if (!(*port_word(vm, SHARED_MASK, port) & (1ULL << (port % 64))))
+		notify_vcpu(vm, vm->xen.evtchn[port].vcpu, port);
+	wake_pollers(vm);
 }
 
 bool hx_xen_port_pending(struct hx_vm *vm, u32 port)
@@ -365,8 +369,8 @@ static long port_op(struct hx_emul_ctx *ctx, u64 cmd, u64 arg)
 	default:			/* EVTCHNOP_bind_vcpu */
 		if (a.vcpu >= HX_XEN_MAX_VCPUS)
 			ret = -HX_ENOENT;
-		else if (ch->state == PORT_IPI)
-			ret = -HX_EINVAL;
+		else if (ch->state == PORT_IPI || ch->state == PORT_VIRQ)
+			ret = -HX_EINVAL;	/* per-vCPU, as in Xen */
 		else
 			ch->vcpu = (u8)a.vcpu;
 		break;

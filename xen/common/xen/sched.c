@@ -65,7 +65,11 @@ static long sched_poll(struct hx_emul_ctx *ctx, u64 arg)
 		if (deadline < sp.timeout || deadline <= hxh_now_ns())
 			goto out;
 	}
-	hx_vcpu_wait(vcpu, poll_ready, p, deadline);
+	__atomic_store_n(&vcpu->xen_polling, 1, __ATOMIC_SEQ_CST);
+	/* A port raised before the flag was seen is caught here. */
+	if (!poll_ready(p))
+		hx_vcpu_wait(vcpu, poll_ready, p, deadline);
+	__atomic_store_n(&vcpu->xen_polling, 0, __ATOMIC_SEQ_CST);
 out:
 	hxh_free(p);
 	return ret;

@@ -82,9 +82,12 @@ static long set_oneshot(struct hx_vcpu *vcpu, u64 guest_ns, bool future)
 	return 0;
 }
 
+/* 32-bit guests pass the 64-bit deadline in two halves (EBX, ECX). */
 long hx_xen_set_timer_op(struct hx_emul_ctx *ctx, const u64 *a)
 {
-	return set_oneshot(ctx->vcpu, a[0], false);
+	u64 t = ctx->cs_bits == 64 ? a[0] : a[0] | a[1] << 32;
+
+	return set_oneshot(ctx->vcpu, t, false);
 }
 
 long hx_xen_vcpu_timer_op(struct hx_emul_ctx *ctx, u32 cmd, u32 id, u64 arg)

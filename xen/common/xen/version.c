@@ -21,7 +21,9 @@ static u32 features(u32 idx)
 	if (idx)
 		return 0;
 	return (1U << XENFEAT_writable_page_tables) |
-	       (1U << XENFEAT_auto_translated_physmap);
+	       (1U << XENFEAT_auto_translated_physmap) |
+	       (1U << XENFEAT_hvm_callback_vector) |
+	       (1U << XENFEAT_hvm_safe_pvclock);
 }
 
 long hx_xen_version_op(struct hx_emul_ctx *ctx, const u64 *a)

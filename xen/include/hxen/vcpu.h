@@ -8,6 +8,7 @@
 #ifndef HXEN_VCPU_H
 #define HXEN_VCPU_H
 
+#include <hxen/apic.h>
 #include <hxen/fpu.h>
 #include <hxen/types.h>
 
@@ -182,6 +183,8 @@ struct hx_vcpu_stats {
  * @xen_oneshot: host monotonic ns of the Xen single-shot timer, 0 if off
  * @xen_period: the Xen periodic timer's period in ns, 0 if off
  * @xen_period_next: host monotonic ns of its next tick
+ * @xen_polling: in SCHEDOP_poll (any raised port wakes it)
+ * @apic: the local APIC (Xen VMs)
  */
 struct hx_vcpu {
 	struct hx_vm *vm;
@@ -203,6 +206,8 @@ struct hx_vcpu {
 	u64 xen_oneshot;
 	u64 xen_period;
 	u64 xen_period_next;
+	u32 xen_polling;
+	struct hx_apic apic;
 	struct hx_vcpu_stats stats;
 };
 

@@ -19,6 +19,7 @@
 #define CPUID1_ECX_AVX		(1U << 28)
 #define CPUID1_ECX_F16C		(1U << 29)
 #define CPUID1_ECX_HYPERVISOR	(1U << 31)
+#define CPUID1_EDX_MCE_MCA	((1U << 7) | (1U << 14))
 #define CPUID1_EDX_APIC		(1U << 9)
 #define CPUID7_EBX_RTM_HLE	((1U << 4) | (1U << 11))
 #define CPUID7_EBX_AVX2		(1U << 5)
@@ -35,19 +36,21 @@
 /* AMX-BF16, AMX-TILE, AMX-INT8 */
 #define CPUID7_EDX_AMX		((1U << 22) | (1U << 24) | (1U << 25))
 #define CPUID81_ECX_SVM		(1U << 2)
+#define CPUID81_EDX_RDTSCP	(1U << 27)
+#define CPUID7_ECX_RDPID	(1U << 22)
 #define CPUID_MAX_BASIC		0xd
 
 /*
  * Leaf 7: no TSX, MPX, protection keys or CET (their state is not
- * switched), and no AVX2/AVX-512/AMX when their XSAVE state is not
- * offered.
+ * switched), no RDPID (TSC_AUX, which it reads, is the host's), and no
+ * AVX2/AVX-512/AMX when their XSAVE state is not offered.
  */
 static void cpuid7_filter(u32 r[4])
 {
 	u64 mask = hx_fpu_guest_mask();
 
 	r[1] &= ~(CPUID7_EBX_RTM_HLE | CPUID7_EBX_MPX);
-	r[2] &= ~(CPUID7_ECX_PKU_OSPKE | CPUID7_ECX_CET_SS);
+	r[2] &= ~(CPUID7_ECX_PKU_OSPKE | CPUID7_ECX_CET_SS | CPUID7_ECX_RDPID);
 	r[3] &= ~(CPUID7_EDX_CET_IBT | CPUID7_EDX_AMX);
 	if (!(mask & HX_XFEATURE_AVX))
 		r[1] &= ~CPUID7_EBX_AVX2;
@@ -74,12 +77,14 @@ void svm_guest_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4])
 		break;
 	case 1:
 		/*
-		 * No MONITOR/MWAIT, nested VMX or local APIC is emulated:
-		 * hide them.  XSAVE is there when the host has it; OSXSAVE
+		 * No MONITOR/MWAIT or nested VMX: hide them.  A Xen VM has
+		 * an x2APIC; others no local APIC.  XSAVE is there when the host has it; OSXSAVE
 		 * mirrors the guest's CR4, and AVX needs its XSAVE state.
 		 */
 		r[2] &= ~(CPUID1_ECX_MONITOR | CPUID1_ECX_VMX |
 			  CPUID1_ECX_X2APIC | CPUID1_ECX_OSXSAVE);
+		if (vcpu->apic.present)
+			r[2] |= CPUID1_ECX_X2APIC;
 		if (hx_fpu_guest_mask() == (HX_XFEATURE_X87 | HX_XFEATURE_SSE))
 			r[2] &= ~CPUID1_ECX_XSAVE;
 		else if (to_svm(vcpu)->vmcb->save.cr4 & HX_CR4_OSXSAVE)
@@ -88,7 +93,10 @@ void svm_guest_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4])
 			r[2] &= ~(CPUID1_ECX_AVX | CPUID1_ECX_FMA |
 				  CPUID1_ECX_F16C);
 		r[2] |= CPUID1_ECX_HYPERVISOR;
-		r[3] &= ~CPUID1_EDX_APIC;
+		/* Machine checks are the host's: no MCG/MCi MSRs either. */
+		r[3] &= ~(CPUID1_EDX_APIC | CPUID1_EDX_MCE_MCA);
+		if (vcpu->apic.present)
+			r[3] |= CPUID1_EDX_APIC;
 		/* EBX[31:24]: initial APIC ID = vCPU id; [23:16]: one CPU. */
 		r[1] = (r[1] & 0x0000ffff) | (1U << 16) | (vcpu->id << 24);
 		break;
@@ -96,11 +104,20 @@ void svm_guest_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4])
 		if (subleaf == 0)
 			cpuid7_filter(r);
 		break;
+	case 0xb:
+		/* Topology: one thread per core, x2APIC ID = vCPU id. */
+		r[0] = subleaf == 1 ? 6 : 0;
+		r[1] = subleaf < 2 ? 1 : 0;
+		r[2] = subleaf < 2 ? ((subleaf + 1) << 8) | subleaf : subleaf;
+		r[3] = vcpu->id;
+		break;
 	case 0xd:
 		hx_fpu_cpuid(&vcpu->fpu, subleaf, r);
 		break;
 	case HX_CPUID_EXT_FEATURES:
+		/* TSC_AUX is not switched: no RDTSCP either. */
 		r[2] &= ~CPUID81_ECX_SVM;
+		r[3] &= ~CPUID81_EDX_RDTSCP;
 		break;
 	case HX_CPUID_SVM:
 		r[0] = r[1] = r[2] = r[3] = 0;

@@ -97,6 +97,8 @@ int svm_msr_read(struct svm_vcpu *sv, u32 msr, u64 *val)
 	struct vmcb *v = sv->vmcb;
 	u64 *field = vmcb_msr(&v->save, msr);
 
+	if (hx_apic_msr(&sv->vcpu, msr))
+		return hx_apic_read(&sv->vcpu, msr, val);
 	if (field) {
 		*val = *field;
 		return 0;
@@ -136,6 +138,8 @@ int svm_msr_write(struct svm_vcpu *sv, u32 msr, u64 val)
 	struct vmcb *v = sv->vmcb;
 	u64 *field = vmcb_msr(&v->save, msr);
 
+	if (hx_apic_msr(&sv->vcpu, msr))
+		return hx_apic_write(&sv->vcpu, msr, val);
 	if (field) {
 		*field = val;
 		return 0;

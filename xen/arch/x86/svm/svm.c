@@ -338,13 +338,27 @@ static void svm_inject_events(struct svm_vcpu *sv)
 	u32 ev = hx_vcpu_events(vcpu);
 	bool irq = ev & HX_EVENT_IRQ;
 	u8 vector = (ev & HX_EVENT_VECTOR_MASK) >> HX_EVENT_VECTOR_SHIFT;
+	bool apic_vector = false;
 
 	/*
-	 * A queued IRQ goes first; else the Xen event upcall, which stays
-	 * due for as long as the guest leaves evtchn_upcall_pending set.
+	 * A queued IRQ goes first; else the higher of the APIC's requests
+	 * and the Xen event upcall, which stays due for as long as the
+	 * guest leaves evtchn_upcall_pending set.
 	 */
-	if (!irq && hx_xen_upcall(vcpu, &vector))
-		irq = true;
+	if (!irq) {
+		u8 up, req;
+		bool has_up = hx_xen_upcall(vcpu, &up);
+		bool has_req = hx_apic_pending(vcpu, &req);
+
+		if (has_req && (!has_up || req > up)) {
+			vector = req;
+			irq = true;
+			apic_vector = true;
+		} else if (has_up) {
+			vector = up;
+			irq = true;
+		}
+	}
 	if (!ev && !irq)
 		return;
 	/*
@@ -371,6 +385,8 @@ static void svm_inject_events(struct svm_vcpu *sv)
 		ctl->event_inj = vector | SVM_EVT_TYPE_INTR | SVM_EVT_VALID;
 		if (ev & HX_EVENT_IRQ)
 			hx_vcpu_take_event(vcpu, HX_EVENT_IRQ);
+		else if (apic_vector)
+			hx_apic_take(vcpu, vector);
 	} else {
 		svm_open_window(ctl);
 	}
@@ -464,7 +480,8 @@ static bool svm_has_event(struct hx_vcpu *vcpu)
 	u8 vector;
 
 	return (hx_vcpu_events(vcpu) & HX_EVENT_IRQ) ||
-	       svm_nmi_deliverable(sv) || hx_xen_upcall(vcpu, &vector);
+	       svm_nmi_deliverable(sv) || hx_xen_upcall(vcpu, &vector) ||
+	       hx_apic_pending(vcpu, &vector);
 }
 
 /*

@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ioemu: the device model of one VM.  It reads the VM's configuration,
+ * creates the VM through /dev/hxen, loads the kernel (PVH boot), serves
+ * xenstore and the console, runs one thread per vCPU, and ends or
+ * restarts the VM as the configuration says when the guest powers off,
+ * reboots or crashes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <xen/xen.h>
+#include <xen/hvm/params.h>
+#include <xen/io/console.h>
+
+#include "boot.h"
+#include "console.h"
+#include "ioemu.h"
+#include "libhxen.h"
+#include "vmconfig.h"
+#include "xenstore.h"
+
+#define PAGE_SHIFT		12
+#define DEFAULT_DOMID		1
+
+/* ioemu's exit statuses (ioemu(8)). */
+#define EXIT_POWEROFF		0
+#define EXIT_FAILURE_IOEMU	1
+#define EXIT_USAGE		2
+#define EXIT_CRASH		3
+
+struct ioemu {
+	struct vmconfig cfg;
+	struct vm vm;
+	struct console con;
+	struct xs_server *xs;
+	const char *log_path;
+	bool pty;
+	bool stdio;
+	unsigned int domid;
+	int sig_fd;
+};
+
+static struct ioemu *debug_target;
+
+static void debug_out(const uint8_t *buf, size_t len)
+{
+	console_output(&debug_target->con, buf, len);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: ioemu [OPTIONS] CONFIG\n"
+		"Run the VM that CONFIG (xl.cfg syntax, see hxen.cfg(5)) describes.\n"
+		"\n"
+		"  --console-log FILE  append the guest's console to FILE\n"
+		"  --stdio             console on standard input and output\n"
+		"  --pty               console on a new PTY (its path is printed)\n"
+		"  --domid N           the guest's domain id (default 1)\n"
+		"  -h, --help          this help\n");
+}
+
+static int parse_args(struct ioemu *io, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "console-log", required_argument, NULL, 'l' },
+		{ "stdio", no_argument, NULL, 's' },
+		{ "pty", no_argument, NULL, 'p' },
+		{ "domid", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char err[512], *end;
+	unsigned long v;
+	int c;
+
+	io->domid = DEFAULT_DOMID;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			io->log_path = optarg;
+			break;
+		case 's':
+			io->stdio = true;
+			break;
+		case 'p':
+			io->pty = true;
+			break;
+		case 'd':
+			errno = 0;
+			v = strtoul(optarg, &end, 0);
+			if (errno || *end || !v || v >= DOMID_FIRST_RESERVED) {
+				fprintf(stderr, "ioemu: --domid: '%s' is not a domain id (1..%u)\n",
+					optarg, DOMID_FIRST_RESERVED - 1);
+				return -1;
+			}
+			io->domid = (unsigned int)v;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return -1;
+	}
+	if (vmconfig_parse_file(argv[optind], &io->cfg, err, sizeof(err)) ||
+	    vmconfig_check_files(&io->cfg, err, sizeof(err))) {
+		fprintf(stderr, "ioemu: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Kernel, initrd, start info and ACPI tables into guest RAM. */
+static int load_guest(struct ioemu *io, struct boot_image *img)
+{
+	struct boot_params_in p = {
+		.cmdline = io->cfg.cmdline,
+		.initrd_path = io->cfg.ramdisk,
+		.nr_vcpus = io->cfg.vcpus,
+		.acpi = 1,
+	};
+	char err[512];
+
+	if (boot_load_kernel(&io->vm.mem, io->cfg.kernel, img, err,
+			     sizeof(err)) ||
+	    boot_write_info(&io->vm.mem, img, &p, err, sizeof(err))) {
+		ioemu_log("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The console and xenstore rings, their event channels and params. */
+static int setup_devices(struct ioemu *io)
+{
+	struct vm *vm = &io->vm;
+	struct xs_domain_info info = {
+		.name = io->cfg.name,
+		.vcpus = io->cfg.vcpus,
+		.memory_kib = io->cfg.memory_mib << 10,
+	};
+	void *cons = guest_mem_ptr(&vm->mem, BOOT_CONSOLE_GPA, 4096);
+	void *store = guest_mem_ptr(&vm->mem, BOOT_XENSTORE_GPA, 4096);
+
+	memset(cons, 0, 4096);
+	memset(store, 0, 4096);
+	vm->console_port = vm_evtchn_bind(vm, &vm->console_efd);
+	vm->store_port = vm_evtchn_bind(vm, &vm->store_efd);
+	if (!vm->console_port || !vm->store_port)
+		return -1;
+	if (vm_set_param(vm, HVM_PARAM_CONSOLE_PFN,
+			 BOOT_CONSOLE_GPA >> PAGE_SHIFT) ||
+	    vm_set_param(vm, HVM_PARAM_CONSOLE_EVTCHN, vm->console_port) ||
+	    vm_set_param(vm, HVM_PARAM_STORE_PFN,
+			 BOOT_XENSTORE_GPA >> PAGE_SHIFT) ||
+	    vm_set_param(vm, HVM_PARAM_STORE_EVTCHN, vm->store_port))
+		return -1;
+	if (console_init(&io->con, vm, cons, io->log_path, io->pty,
+			 io->stdio))
+		return -1;
+	if (io->pty)
+		printf("console: %s\n", io->con.pty_path);
+	io->xs = xs_server_new(io->domid);
+	if (!io->xs || xs_domain_populate(io->xs, &info)) {
+		ioemu_log("cannot set up xenstore");
+		return -1;
+	}
+	xs_server_attach_ring(io->xs, store);
+	return 0;
+}
+
+static void drain(int fd)
+{
+	uint64_t v;
+
+	if (read(fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		ioemu_log("eventfd read: %s", strerror(errno));
+}
+
+static void service_store(struct ioemu *io)
+{
+	if (xs_server_process(io->xs))
+		vm_evtchn_notify(&io->vm, io->vm.store_port);
+}
+
+/* Ask the guest to power off, as xl shutdown does. */
+static void request_shutdown(struct ioemu *io, const char *how)
+{
+	xs_local_write(io->xs, "control/shutdown", how);
+	service_store(io);
+}
+
+static void read_input(struct ioemu *io, int fd)
+{
+	uint8_t buf[1024];
+	ssize_t n = read(fd, buf, sizeof(buf));
+
+	if (n > 0)
+		console_input(&io->con, buf, (size_t)n);
+}
+
+static void handle_signal(struct ioemu *io)
+{
+	struct signalfd_siginfo si;
+
+	if (read(io->sig_fd, &si, sizeof(si)) != sizeof(si))
+		return;
+	if (si.ssi_signo == SIGHUP)
+		request_shutdown(io, "poweroff");
+	else
+		vm_end(&io->vm, VM_END_KILLED);
+}
+
+enum { FD_STOP, FD_SIG, FD_CONSOLE, FD_STORE, FD_STDIN, FD_PTY, NR_FDS };
+
+static void event_loop(struct ioemu *io)
+{
+	struct pollfd p[NR_FDS];
+	int i;
+
+	for (i = 0; i < NR_FDS; i++)
+		p[i] = (struct pollfd){ .fd = -1, .events = POLLIN };
+	p[FD_STOP].fd = io->vm.stop_efd;
+	p[FD_SIG].fd = io->sig_fd;
+	p[FD_CONSOLE].fd = io->vm.console_efd;
+	p[FD_STORE].fd = io->vm.store_efd;
+	if (io->stdio)
+		p[FD_STDIN].fd = STDIN_FILENO;
+	p[FD_PTY].fd = io->con.pty_fd;
+	while (vm_ended(&io->vm) == VM_END_NONE) {
+		if (poll(p, NR_FDS, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			ioemu_log("poll: %s", strerror(errno));
+			vm_end(&io->vm, VM_END_ERROR);
+			break;
+		}
+		if (p[FD_SIG].revents)
+			handle_signal(io);
+		if (p[FD_CONSOLE].revents) {
+			drain(io->vm.console_efd);
+			console_service(&io->con);
+		}
+		if (p[FD_STORE].revents) {
+			drain(io->vm.store_efd);
+			service_store(io);
+		}
+		if (p[FD_STDIN].revents & POLLIN)
+			read_input(io, STDIN_FILENO);
+		else if (p[FD_STDIN].revents)
+			p[FD_STDIN].fd = -1;	/* stdin closed */
+		if (p[FD_PTY].revents & POLLIN)
+			read_input(io, io->con.pty_fd);
+	}
+	/* What the guest wrote last, e.g. a panic message. */
+	console_service(&io->con);
+}
+
+/* Boot and run the VM once; return why it ended. */
+static enum vm_end run_once(struct ioemu *io)
+{
+	struct vm *vm = &io->vm;
+	struct boot_image img;
+	enum vm_end end = VM_END_ERROR;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->name = io->cfg.name;
+	vm->domid = io->domid;
+	vm->mem_bytes = io->cfg.memory_mib << 20;
+	vm->nr_vcpus = io->cfg.vcpus;
+	if (vm_create(vm, "ioemu") || vm_enable_xen(vm) ||
+	    load_guest(io, &img) || setup_devices(io) ||
+	    vcpus_create(vm, img.entry, BOOT_START_INFO_GPA))
+		goto out;
+	debug_target = io;
+	vcpu_debug_out = debug_out;
+	if (vcpus_start(vm))
+		vm_end(vm, VM_END_ERROR);
+	else
+		event_loop(io);
+	vcpus_stop(vm);
+	end = vm_ended(vm);
+out:
+	vcpu_debug_out = NULL;
+	console_free(&io->con);
+	xs_server_free(io->xs);
+	io->xs = NULL;
+	vm_destroy(vm);
+	return end;
+}
+
+static enum vm_action action_for(const struct vmconfig *cfg, enum vm_end e)
+{
+	switch (e) {
+	case VM_END_POWEROFF:
+		return cfg->on_poweroff;
+	case VM_END_REBOOT:
+		return cfg->on_reboot;
+	case VM_END_CRASH:
+		return cfg->on_crash;
+	default:
+		return VM_ACTION_DESTROY;
+	}
+}
+
+static int setup_signals(struct ioemu *io)
+{
+	sigset_t s;
+
+	sigemptyset(&s);
+	sigaddset(&s, SIGINT);
+	sigaddset(&s, SIGTERM);
+	sigaddset(&s, SIGHUP);
+	sigprocmask(SIG_BLOCK, &s, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	io->sig_fd = signalfd(-1, &s, SFD_CLOEXEC);
+	return io->sig_fd < 0 ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct ioemu io;
+	enum vm_end end;
+	int status;
+
+	if (parse_args(&io, argc, argv))
+		return EXIT_USAGE;
+	if (setup_signals(&io)) {
+		ioemu_log("signalfd: %s", strerror(errno));
+		return EXIT_FAILURE_IOEMU;
+	}
+	for (;;) {
+		end = run_once(&io);
+		if (end == VM_END_ERROR || end == VM_END_KILLED ||
+		    action_for(&io.cfg, end) != VM_ACTION_RESTART)
+			break;
+		ioemu_log("%s: restarting after %s", io.cfg.name,
+			  end == VM_END_REBOOT ? "reboot" : "power off or crash");
+	}
+	switch (end) {
+	case VM_END_POWEROFF:
+	case VM_END_KILLED:
+		status = EXIT_POWEROFF;
+		break;
+	case VM_END_CRASH:
+		ioemu_log("%s crashed", io.cfg.name);
+		status = EXIT_CRASH;
+		break;
+	default:
+		status = EXIT_FAILURE_IOEMU;
+		break;
+	}
+	vmconfig_free(&io.cfg);
+	return status;
+}

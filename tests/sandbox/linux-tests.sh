@@ -1,0 +1,117 @@
+# shellcheck shell=sh
+# Sourced by the sandbox's /init (guest-init.sh) once hxen.ko is loaded:
+# boots the sandbox's own Debian kernel as an hxen guest under ioemu and
+# talks to its shell through the console.  Uses say/pass/fail from there.
+#
+# Files: /lib/hxt/linux/vmlinuz and initrd.gz (tests/sandbox/linux-guest.sh).
+
+LG=/lib/hxt/linux
+
+# lg_start NAME VCPUS [EXTRA-CMDLINE] : run ioemu for guest NAME in the
+# background as user carol (group hxen); its console input is the fifo
+# /tmp/NAME.in (kept open on fd 7), output /tmp/NAME.out.
+lg_start() {
+	name=$1
+	cat >"/tmp/$name.cfg" <<-EOF
+		# hxen sandbox guest
+		name = "$name"
+		memory = 192
+		vcpus = $2
+		kernel = "$LG/vmlinuz"
+		ramdisk = "$LG/initrd.gz"
+		cmdline = "console=hvc0 loglevel=7 rdinit=/init hxg.pipe ${HXT_GUEST_EXTRA:-} ${3:-}"
+	EOF
+	rm -f "/tmp/$name.in"
+	mkfifo "/tmp/$name.in"
+	chmod 0666 "/tmp/$name.in"
+	: >"/tmp/$name.out"
+	chmod 0666 "/tmp/$name.out"
+	exec 7<>"/tmp/$name.in"
+	runas "${HXT_MEMBER% *}" "${HXT_MEMBER#* }" "$HXT_HXEN_GID" \
+		/usr/bin/ioemu --stdio "/tmp/$name.cfg" <"/tmp/$name.in" \
+		>"/tmp/$name.out" 2>"/tmp/$name.err" &
+	LG_PID=$!
+}
+
+# lg_wait NAME REGEX SECONDS : wait until the console shows REGEX.
+lg_wait() {
+	i=0
+	while [ "$i" -lt "$3" ]; do
+		grep -qE "$2" "/tmp/$1.out" && return 0
+		kill -0 "$LG_PID" 2>/dev/null || { grep -qE "$2" "/tmp/$1.out"; return; }
+		sleep 1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# lg_type LINE : type a line into the guest's console.
+lg_type() { printf '%s\n' "$1" >&7; }
+
+# lg_ask NAME MARK CMD : run CMD in the guest, echoing MARK=<output>; wait
+# for the answer and put it in $ANS.
+lg_ask() {
+	lg_type "echo \"$2=\$($3)\""
+	ANS=
+	if lg_wait "$1" "^$2=" 60; then
+		ANS=$(grep -E "^$2=" "/tmp/$1.out" | tail -n 1 | cut -d= -f2- | tr -d '\r')
+	fi
+}
+
+# lg_exit_status : wait for ioemu to end (up to 60 s); status in $LG_ST.
+lg_exit_status() {
+	i=0
+	while kill -0 "$LG_PID" 2>/dev/null && [ "$i" -lt 60 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	LG_ST=
+	if kill -0 "$LG_PID" 2>/dev/null; then
+		kill -9 "$LG_PID"
+		LG_ST=timeout
+	fi
+	wait "$LG_PID"
+	st=$?
+	[ -n "$LG_ST" ] || LG_ST=$st
+	exec 7>&-
+}
+
+lg_tail() { tail -c 600 "/tmp/$1.out" | tr '\n' ' '; tail -c 300 "/tmp/$1.err" | tr '\n' ' '; }
+
+# lg_boot_tests NAME VCPUS : boot, shell, CPU count, kernel log, poweroff.
+lg_boot_tests() {
+	n=$1
+	LG_ST=
+	lg_start "$n" "$2"
+	if lg_wait "$n" "HXG: init running" 120; then
+		pass "linux/$n/boots-to-init"
+	else
+		fail "linux/$n/boots-to-init" "$(lg_tail "$n")"
+		sed 's/^/guest| /' "/tmp/$n.out" "/tmp/$n.err" | tail -n 150
+		kill -9 "$LG_PID" 2>/dev/null
+		lg_exit_status
+		return
+	fi
+	[ -n "${HXT_LINUX_DEBUG:-}" ] && lg_ask "$n" HXG_CLK 'cat /sys/devices/system/clocksource/clocksource0/current_clocksource /proc/interrupts | tr -s " \n" " "'
+	lg_ask "$n" HXG_CPUS 'grep -c ^processor /proc/cpuinfo'
+	if [ "$ANS" = "$2" ]; then pass "linux/$n/cpus"; else fail "linux/$n/cpus" "want $2, got '$ANS'"; fi
+	lg_ask "$n" HXG_XEN "dmesg | grep -c 'Hypervisor detected: Xen'"
+	if [ "${ANS:-0}" -ge 1 ] 2>/dev/null; then pass "linux/$n/xen-detected"; else fail "linux/$n/xen-detected" "'$ANS'"; fi
+	lg_ask "$n" HXG_2L "dmesg | grep -c 'Using 2-level ABI'"
+	if [ "${ANS:-0}" -ge 1 ] 2>/dev/null; then pass "linux/$n/evtchn-2-level"; else fail "linux/$n/evtchn-2-level" "'$ANS'"; fi
+	lg_ask "$n" HXG_HVC "cat /sys/class/tty/console/active"
+	case $ANS in
+	*hvc0*) pass "linux/$n/console-hvc0" ;;
+	*) fail "linux/$n/console-hvc0" "active console '$ANS'" ;;
+	esac
+	lg_type "poweroff -f"
+	lg_exit_status
+	[ -n "${HXT_LINUX_DEBUG:-}" ] && sed 's/^/guest| /' "/tmp/$n.out" "/tmp/$n.err"
+	if [ "$LG_ST" = 0 ]; then
+		pass "linux/$n/poweroff-exit-0"
+	else
+		fail "linux/$n/poweroff-exit-0" "ioemu status $LG_ST: $(lg_tail "$n")"
+	fi
+}
+
+lg_boot_tests up 1
