@@ -262,6 +262,7 @@ int vcpus_start(struct vm *vm)
 {
 	struct sigaction sa;
 	sigset_t block;
+	unsigned int i;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = stop_handler;
@@ -270,13 +271,18 @@ int vcpus_start(struct vm *vm)
 	sigemptyset(&block);
 	sigaddset(&block, STOP_SIGNAL);
 	pthread_sigmask(SIG_BLOCK, &block, NULL);
-	/* Secondary vCPUs start when the guest brings them up (not yet). */
-	if (pthread_create(&vm->vcpus[0].thread, NULL, vcpu_thread,
-			   &vm->vcpus[0])) {
-		ioemu_log("cannot start a vCPU thread");
-		return -1;
+	/*
+	 * Secondary vCPUs wait in the kernel for the guest's INIT/SIPI
+	 * (their HXEN_VCPU_RUN sleeps until then).
+	 */
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread,
+				   &vm->vcpus[i])) {
+			ioemu_log("cannot start vCPU %u's thread", i);
+			return -1;
+		}
+		vm->vcpus[i].started = true;
 	}
-	vm->vcpus[0].started = true;
 	return 0;
 }
 

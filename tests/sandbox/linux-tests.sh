@@ -115,3 +115,4 @@ lg_boot_tests() {
 }
 
 lg_boot_tests up 1
+lg_boot_tests smp 2
