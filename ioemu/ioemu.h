@@ -57,6 +57,7 @@ struct vm {
 	/* Unknown ports and MMIO the guest touched (logged once each). */
 	unsigned long io_unhandled, mmio_unhandled;
 	bool paused;
+	pthread_cond_t unpaused;
 };
 
 /* vm.c */
@@ -75,6 +76,8 @@ enum vm_end vm_ended(struct vm *vm);
 int vcpus_create(struct vm *vm, uint64_t entry, uint64_t start_info);
 int vcpus_start(struct vm *vm);
 void vcpus_stop(struct vm *vm);
+/* Hold every vCPU out of the guest (true) or let them run again. */
+int vcpus_pause(struct vm *vm, bool pause);
 /* The guest's early output on port 0xE9 goes to this function. */
 extern void (*vcpu_debug_out)(const uint8_t *buf, size_t len);
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xen/xen.h>
@@ -22,6 +23,7 @@
 
 #include "boot.h"
 #include "console.h"
+#include "control.h"
 #include "ioemu.h"
 #include "libhxen.h"
 #include "vmconfig.h"
@@ -42,10 +44,17 @@ struct ioemu {
 	struct console con;
 	struct xs_server *xs;
 	const char *log_path;
+	const char *control_path;
 	bool pty;
 	bool stdio;
+	bool daemon;
+	bool stdin_closed;
+	bool shutting_down;
 	unsigned int domid;
 	int sig_fd;
+	struct control ctl;
+	bool ctl_open;
+	struct timespec started;
 };
 
 static struct ioemu *debug_target;
@@ -65,6 +74,8 @@ static void usage(FILE *f)
 		"  --stdio             console on standard input and output\n"
 		"  --pty               console on a new PTY (its path is printed)\n"
 		"  --domid N           the guest's domain id (default 1)\n"
+		"  --control PATH      serve the control socket PATH (hxenctl)\n"
+		"  --daemon            run without a terminal (hxenctl create)\n"
 		"  -h, --help          this help\n");
 }
 
@@ -75,6 +86,8 @@ static int parse_args(struct ioemu *io, int argc, char **argv)
 		{ "stdio", no_argument, NULL, 's' },
 		{ "pty", no_argument, NULL, 'p' },
 		{ "domid", required_argument, NULL, 'd' },
+		{ "control", required_argument, NULL, 'c' },
+		{ "daemon", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -104,6 +117,12 @@ static int parse_args(struct ioemu *io, int argc, char **argv)
 			}
 			io->domid = (unsigned int)v;
 			break;
+		case 'c':
+			io->control_path = optarg;
+			break;
+		case 'D':
+			io->daemon = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -114,6 +133,10 @@ static int parse_args(struct ioemu *io, int argc, char **argv)
 	}
 	if (optind != argc - 1) {
 		usage(stderr);
+		return -1;
+	}
+	if (io->daemon && (io->stdio || !io->control_path)) {
+		fprintf(stderr, "ioemu: --daemon needs --control and no --stdio\n");
 		return -1;
 	}
 	if (vmconfig_parse_file(argv[optind], &io->cfg, err, sizeof(err)) ||
@@ -202,6 +225,84 @@ static void request_shutdown(struct ioemu *io, const char *how)
 {
 	xs_local_write(io->xs, "control/shutdown", how);
 	service_store(io);
+	io->shutting_down = true;
+}
+
+/* --- the control socket (hxenctl) ------------------------------------ */
+
+static void ctl_info(void *opaque, struct control_info *out)
+{
+	struct ioemu *io = opaque;
+	struct timespec now;
+
+	snprintf(out->name, sizeof(out->name), "%s", io->cfg.name);
+	out->domid = io->domid;
+	out->state = io->vm.paused ? CONTROL_PAUSED :
+		     io->shutting_down ? CONTROL_SHUTTING_DOWN :
+					 CONTROL_RUNNING;
+	out->vcpus = io->cfg.vcpus;
+	out->memory_mib = io->cfg.memory_mib;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	out->uptime_s = (uint64_t)(now.tv_sec - io->started.tv_sec);
+	snprintf(out->console_pty, sizeof(out->console_pty), "%s",
+		 io->con.pty_path);
+}
+
+static int ctl_shutdown(void *opaque, bool reboot)
+{
+	request_shutdown(opaque, reboot ? "reboot" : "poweroff");
+	return 0;
+}
+
+static void ctl_destroy(void *opaque)
+{
+	struct ioemu *io = opaque;
+
+	vm_end(&io->vm, VM_END_KILLED);
+}
+
+static int ctl_pause(void *opaque, bool pause)
+{
+	struct ioemu *io = opaque;
+
+	return vcpus_pause(&io->vm, pause);
+}
+
+static int ctl_console(void *opaque, int fd)
+{
+	struct ioemu *io = opaque;
+
+	return console_attach(&io->con, fd) ? -EMFILE : 0;
+}
+
+static void ctl_log(void *opaque, const char *msg)
+{
+	(void)opaque;
+	ioemu_log("%s", msg);
+}
+
+static const struct control_ops ctl_ops = {
+	.info = ctl_info,
+	.shutdown = ctl_shutdown,
+	.destroy = ctl_destroy,
+	.pause = ctl_pause,
+	.console_attach = ctl_console,
+	.log = ctl_log,
+};
+
+static int open_control(struct ioemu *io)
+{
+	char err[512];
+
+	if (!io->control_path || io->ctl_open)
+		return 0;
+	if (control_open(&io->ctl, io->control_path, &ctl_ops, io, err,
+			 sizeof(err)) < 0) {
+		ioemu_log("%s", err);
+		return -1;
+	}
+	io->ctl_open = true;
+	return 0;
 }
 
 static void read_input(struct ioemu *io, int fd)
@@ -227,22 +328,59 @@ static void handle_signal(struct ioemu *io)
 
 enum { FD_STOP, FD_SIG, FD_CONSOLE, FD_STORE, FD_STDIN, FD_PTY, NR_FDS };
 
-static void event_loop(struct ioemu *io)
+/* Console clients (hxenctl console): their input goes to the guest. */
+static int add_clients(struct ioemu *io, struct pollfd *p, int max)
 {
-	struct pollfd p[NR_FDS];
+	int i, n = 0;
+
+	for (i = 0; i < CONSOLE_MAX_CLIENTS && n < max; i++) {
+		if (io->con.clients[i] < 0)
+			continue;
+		p[n++] = (struct pollfd){ .fd = io->con.clients[i],
+					  .events = POLLIN };
+	}
+	return n;
+}
+
+static void serve_clients(struct ioemu *io, const struct pollfd *p, int n)
+{
+	uint8_t buf[1024];
+	ssize_t len;
 	int i;
 
-	for (i = 0; i < NR_FDS; i++)
-		p[i] = (struct pollfd){ .fd = -1, .events = POLLIN };
-	p[FD_STOP].fd = io->vm.stop_efd;
-	p[FD_SIG].fd = io->sig_fd;
-	p[FD_CONSOLE].fd = io->vm.console_efd;
-	p[FD_STORE].fd = io->vm.store_efd;
-	if (io->stdio)
-		p[FD_STDIN].fd = STDIN_FILENO;
-	p[FD_PTY].fd = io->con.pty_fd;
+	for (i = 0; i < n; i++) {
+		if (!p[i].revents)
+			continue;
+		len = read(p[i].fd, buf, sizeof(buf));
+		if (len > 0) {
+			console_input(&io->con, buf, (size_t)len);
+		} else if (len == 0 || errno != EAGAIN) {
+			console_detach(&io->con, p[i].fd);
+			close(p[i].fd);
+		}
+	}
+}
+
+static void event_loop(struct ioemu *io)
+{
+	struct pollfd p[NR_FDS + CONSOLE_MAX_CLIENTS + CONTROL_POLL_MAX];
+	int i, nc, nctl;
+
 	while (vm_ended(&io->vm) == VM_END_NONE) {
-		if (poll(p, NR_FDS, -1) < 0) {
+		for (i = 0; i < NR_FDS; i++)
+			p[i] = (struct pollfd){ .fd = -1, .events = POLLIN };
+		p[FD_STOP].fd = io->vm.stop_efd;
+		p[FD_SIG].fd = io->sig_fd;
+		p[FD_CONSOLE].fd = io->vm.console_efd;
+		p[FD_STORE].fd = io->vm.store_efd;
+		if (io->stdio && !io->stdin_closed)
+			p[FD_STDIN].fd = STDIN_FILENO;
+		p[FD_PTY].fd = io->con.pty_fd;
+		nc = add_clients(io, p + NR_FDS, CONSOLE_MAX_CLIENTS);
+		nctl = io->ctl_open ? control_poll_fds(&io->ctl,
+						       p + NR_FDS + nc,
+						       CONTROL_POLL_MAX) : 0;
+		if (poll(p, (nfds_t)(NR_FDS + nc + nctl), -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			ioemu_log("poll: %s", strerror(errno));
@@ -262,9 +400,12 @@ static void event_loop(struct ioemu *io)
 		if (p[FD_STDIN].revents & POLLIN)
 			read_input(io, STDIN_FILENO);
 		else if (p[FD_STDIN].revents)
-			p[FD_STDIN].fd = -1;	/* stdin closed */
+			io->stdin_closed = true;
 		if (p[FD_PTY].revents & POLLIN)
 			read_input(io, io->con.pty_fd);
+		serve_clients(io, p + NR_FDS, nc);
+		if (nctl)
+			control_handle(&io->ctl, p + NR_FDS + nc, nctl);
 	}
 	/* What the guest wrote last, e.g. a panic message. */
 	console_service(&io->con);
@@ -282,10 +423,13 @@ static enum vm_end run_once(struct ioemu *io)
 	vm->domid = io->domid;
 	vm->mem_bytes = io->cfg.memory_mib << 20;
 	vm->nr_vcpus = io->cfg.vcpus;
+	io->shutting_down = false;
 	if (vm_create(vm, "ioemu") || vm_enable_xen(vm) ||
 	    load_guest(io, &img) || setup_devices(io) ||
-	    vcpus_create(vm, img.entry, BOOT_START_INFO_GPA))
+	    vcpus_create(vm, img.entry, BOOT_START_INFO_GPA) ||
+	    open_control(io))
 		goto out;
+	clock_gettime(CLOCK_MONOTONIC, &io->started);
 	debug_target = io;
 	vcpu_debug_out = debug_out;
 	if (vcpus_start(vm))
@@ -365,5 +509,8 @@ int main(int argc, char **argv)
 		break;
 	}
 	vmconfig_free(&io.cfg);
+	/* Last: hxenctl takes the socket's end as the VM's. */
+	if (io.ctl_open)
+		control_close(&io.ctl);
 	return status;
 }

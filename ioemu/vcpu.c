@@ -232,6 +232,15 @@ static bool vcpu_exit(struct vcpu *c)
 	}
 }
 
+/* While the VM is paused, this vCPU's thread waits here. */
+static void vcpu_wait_unpaused(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->lock);
+	while (vm->paused && vm->end == VM_END_NONE)
+		pthread_cond_wait(&vm->unpaused, &vm->lock);
+	pthread_mutex_unlock(&vm->lock);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *c = arg;
@@ -241,6 +250,7 @@ static void *vcpu_thread(void *arg)
 	sigaddset(&unblock, STOP_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
 	while (vm_ended(c->vm) == VM_END_NONE) {
+		vcpu_wait_unpaused(c->vm);
 		if (ioctl(c->fd, HXEN_VCPU_RUN, 0) < 0 && errno != EINTR) {
 			ioemu_log("vCPU %u: run failed: %s", c->id,
 				  strerror(errno));
@@ -283,6 +293,23 @@ int vcpus_start(struct vm *vm)
 		}
 		vm->vcpus[i].started = true;
 	}
+	return 0;
+}
+
+int vcpus_pause(struct vm *vm, bool pause)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&vm->lock);
+	vm->paused = pause;
+	pthread_cond_broadcast(&vm->unpaused);
+	pthread_mutex_unlock(&vm->lock);
+	if (!pause)
+		return 0;
+	/* Out of HXEN_VCPU_RUN: each thread then waits for unpause. */
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i].started)
+			pthread_kill(vm->vcpus[i].thread, STOP_SIGNAL);
 	return 0;
 }
 

@@ -58,6 +58,7 @@ int vm_create(struct vm *vm, const char *prog)
 	int fd;
 
 	pthread_mutex_init(&vm->lock, NULL);
+	pthread_cond_init(&vm->unpaused, NULL);
 	vm->fd = vm->dev_fd = vm->store_efd = vm->console_efd = -1;
 	vm->stop_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->stop_efd < 0) {
@@ -136,6 +137,7 @@ void vm_end(struct vm *vm, enum vm_end why)
 	pthread_mutex_lock(&vm->lock);
 	if (vm->end == VM_END_NONE)
 		vm->end = why;
+	pthread_cond_broadcast(&vm->unpaused);
 	pthread_mutex_unlock(&vm->lock);
 	if (write(vm->stop_efd, &one, sizeof(one)) < 0)
 		ioemu_log("cannot wake the event loop: %s", strerror(errno));
@@ -183,5 +185,6 @@ void vm_destroy(struct vm *vm)
 	vm->fd = vm->dev_fd = vm->stop_efd = -1;
 	vm->store_efd = vm->console_efd = -1;
 	vm->end = VM_END_NONE;
+	pthread_cond_destroy(&vm->unpaused);
 	pthread_mutex_destroy(&vm->lock);
 }

@@ -114,5 +114,95 @@ lg_boot_tests() {
 	fi
 }
 
+# as USER CMD... : run a command as carol (group hxen) or alice (hxen too,
+# another user); status in $ST, output in $OUT.
+as() {
+	who=$1
+	shift
+	case $who in
+	carol) set -- "${HXT_MEMBER% *}" "${HXT_MEMBER#* }" "$@" ;;
+	alice) set -- "${HXT_OUTSIDER% *}" "${HXT_OUTSIDER#* }" "$@" ;;
+	esac
+	uid=$1 gid=$2
+	shift 2
+	OUT=$(runas "$uid" "$gid" "$HXT_HXEN_GID" "$@" 2>&1)
+	ST=$?
+}
+
+# hxenctl create/list/console/shutdown/destroy, ownership, SIGKILL.
+lg_hxenctl_tests() {
+	cat >/tmp/hc.cfg <<-EOF
+		name = "hc"
+		memory = 160
+		vcpus = 2
+		kernel = "$LG/vmlinuz"
+		ramdisk = "$LG/initrd.gz"
+		cmdline = "console=hvc0 rdinit=/init hxg.pipe"
+	EOF
+	pages0=$(param pages)
+	as carol /usr/bin/hxenctl create /tmp/hc.cfg
+	if [ "$ST" -eq 0 ]; then pass linux/hxenctl/create; else fail linux/hxenctl/create "exit $ST: $OUT"; fi
+	as carol /usr/bin/hxenctl list
+	case $OUT in
+	*hc*running*) pass linux/hxenctl/list ;;
+	*) fail linux/hxenctl/list "$OUT" ;;
+	esac
+	as alice /usr/bin/hxenctl list
+	case $OUT in
+	*hc*) fail linux/hxenctl/other-user-cannot-list "$OUT" ;;
+	*) if [ "$ST" -eq 0 ]; then pass linux/hxenctl/other-user-cannot-list; else fail linux/hxenctl/other-user-cannot-list "exit $ST: $OUT"; fi ;;
+	esac
+	as alice /usr/bin/hxenctl destroy hc
+	if [ "$ST" -ne 0 ] && echo "$OUT" | grep -q "no VM named 'hc'"; then
+		pass linux/hxenctl/other-user-cannot-destroy
+	else
+		fail linux/hxenctl/other-user-cannot-destroy "exit $ST: $OUT"
+	fi
+	# The console, through hxenctl: a command typed there is answered.
+	rm -f /tmp/hc.in; mkfifo /tmp/hc.in; chmod 0666 /tmp/hc.in
+	: >/tmp/hc.out; chmod 0666 /tmp/hc.out
+	exec 8<>/tmp/hc.in
+	runas "${HXT_MEMBER% *}" "${HXT_MEMBER#* }" "$HXT_HXEN_GID" \
+		/usr/bin/hxenctl console hc </tmp/hc.in >/tmp/hc.out 2>&1 &
+	cpid=$!
+	i=0
+	while [ $i -lt 90 ] && ! grep -q '^HXC=42' /tmp/hc.out; do
+		printf 'echo "HXC=$((6*7))"\n' >&8
+		sleep 2
+		i=$((i + 2))
+	done
+	if grep -q '^HXC=42' /tmp/hc.out; then pass linux/hxenctl/console; else fail linux/hxenctl/console "$(tail -c 300 /tmp/hc.out)"; fi
+	as carol /usr/bin/hxenctl shutdown hc --timeout 60
+	if [ "$ST" -eq 0 ]; then pass linux/hxenctl/shutdown; else fail linux/hxenctl/shutdown "exit $ST: $OUT"; fi
+	as carol /usr/bin/hxenctl list
+	case $OUT in
+	*hc*) fail linux/hxenctl/gone-after-shutdown "$OUT" ;;
+	*) pass linux/hxenctl/gone-after-shutdown ;;
+	esac
+	kill "$cpid" 2>/dev/null
+	wait "$cpid" 2>/dev/null
+	exec 8>&-
+	# SIGKILL of ioemu: every page and fd goes back.
+	as carol /usr/bin/hxenctl create /tmp/hc.cfg
+	sleep 5
+	pid=$(pidof ioemu)
+	if [ -n "$pid" ]; then
+		kill -9 $pid
+		i=0
+		while [ $i -lt 30 ] && kill -0 $pid 2>/dev/null; do sleep 1; i=$((i + 1)); done
+		sleep 1
+		if [ "$(param pages)" = "$pages0" ] && [ "$(cat /sys/module/hxen/refcnt)" = 0 ]; then
+			pass linux/sigkill-frees-everything
+		else
+			fail linux/sigkill-frees-everything "pages $(param pages) (was $pages0), refcnt $(cat /sys/module/hxen/refcnt)"
+		fi
+	else
+		fail linux/sigkill-frees-everything "no ioemu running after create: $OUT"
+	fi
+}
+
 lg_boot_tests up 1
 lg_boot_tests smp 2
+lg_hxenctl_tests
+# The hypercalls the guests made that hxen refused.
+dmesg | grep 'refused' | sed 's/^/refused: /' | head -n 40

@@ -8,8 +8,10 @@
  */
 #include <hxen/emulate.h>
 #include <hxen/errno.h>
+#include <hxen/host.h>
 #include <hxen/lib.h>
 #include <hxen/vcpu.h>
+#include <hxen/vm.h>
 #include <hxen/xen.h>
 #include <hxen/xen_public.h>
 
@@ -39,6 +41,20 @@ long hx_xen_vm_assist(struct hx_emul_ctx *ctx, const u64 *a)
 	if (a[0] != VMASST_CMD_ENABLE && a[0] != VMASST_CMD_DISABLE)
 		return -HX_EINVAL;
 	return a[1] == VMASST_RUNSTATE_UPDATE_FLAG ? 0 : -HX_EINVAL;
+}
+
+/* Log a refused hypercall (and sub-operation) once per VM. */
+static void note_refused(struct hx_vcpu *vcpu, u64 nr, u64 op)
+{
+	struct hx_xen *x = &vcpu->vm->xen;
+	u64 bit = 1ULL << (op < 63 ? op : 63);
+	u32 row = nr < HX_XEN_REFUSED_ROWS ? (u32)nr :
+					     HX_XEN_REFUSED_ROWS - 1;
+
+	if (__atomic_fetch_or(&x->refused[row], bit, __ATOMIC_RELAXED) & bit)
+		return;
+	hxh_log(HXH_LOG_INFO, "domain %u: hypercall %llu (op %llu) refused",
+		x->domid, (unsigned long long)nr, (unsigned long long)op);
 }
 
 int hx_xen_hypercall(struct hx_emul_ctx *ctx, u32 len)
@@ -76,6 +92,8 @@ int hx_xen_hypercall(struct hx_emul_ctx *ctx, u32 len)
 		ret = -HX_ENOSYS;
 		vcpu->stats.unknown_hypercalls++;
 	}
+	if (ret == -HX_ENOSYS)
+		note_refused(vcpu, nr, a[0]);
 	g[HX_RAX] = wide ? (u64)ret : (u32)ret;
 	ctx->rip = wide ? ctx->rip + len : (u32)(ctx->rip + len);
 	return vcpu->exit.reason == HX_EXIT_NONE ? HX_EMUL_RESUME :

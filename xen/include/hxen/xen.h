@@ -27,6 +27,8 @@ struct hxh_page;
 /* Event channel ports of the 2-level ABI, and VIRQs (NR_VIRQS). */
 #define HX_XEN_EVTCHN_PORTS	4096
 #define HX_XEN_NR_VIRQS		24
+/* Refused hypercalls are logged once per (number, operation). */
+#define HX_XEN_REFUSED_ROWS	64
 /* Ports the device model may bind at once. */
 #define HX_XEN_HOST_PORTS	64
 /* Grant table frames (v1: 512 entries each) the guest may map. */
@@ -60,6 +62,7 @@ struct hx_evtchn {
  * @host_ports: the device model's ends of ports (ctx NULL: free slot)
  * @gnttab: the grant table's frames, allocated when first mapped
  * @gnttab_gfn: where the guest mapped each, or HX_XEN_NO_GFN
+ * @refused: hypercalls (row: number) and operations (bit) refused so far
  */
 struct hx_xen {
 	bool enabled;
@@ -83,6 +86,7 @@ struct hx_xen {
 	} host_ports[HX_XEN_HOST_PORTS];
 	struct hxh_page *gnttab[HX_XEN_GNTTAB_FRAMES];
 	u64 gnttab_gfn[HX_XEN_GNTTAB_FRAMES];
+	u64 refused[HX_XEN_REFUSED_ROWS];
 };
 
 #define HX_XEN_NO_GFN		(~0ULL)
