@@ -1415,7 +1415,7 @@ static void test_xen_abi(void)
 	check("xen/version-through-hypercall-page", val == 0x00040011,
 	      "eax %#llx", val);
 	val = out_value(&v, "xen/get-features", 0x68);
-	check("xen/get-features", val == 0x5, "submap %#llx", val);
+	check("xen/get-features", val == 0x305, "submap %#llx", val);
 	val = out_value(&v, "xen/extraversion", 0x69);
 	check("xen/extraversion", val == 0x6578682d, "bytes %#llx", val);
 	val = out_value(&v, "xen/unknown-enosys", 0x6a);

@@ -1,7 +1,10 @@
 #!/bin/bash
 # Boot the 6.1 sandbox with its console on the terminal: load hxen.ko, run
-# "hxenctl version", "hxenctl caps" and "hxenctl doctor", power off.
-# Exits non-zero when hxenctl version failed (or the boot went wrong).
+# "hxenctl version", "hxenctl caps" and "hxenctl doctor", then boot the
+# same Debian kernel with a busybox initramfs as an hxen guest (hxenctl
+# create), type a few commands into its shell through hxenctl console,
+# shut it down, power off.  Exits non-zero when the guest did not answer
+# (or hxenctl version failed, or the boot went wrong).
 #
 #   tests/sandbox/demo.sh [LINE]      (default 6.1)
 set -u
@@ -24,9 +27,11 @@ if ! hxs_userspace; then
 	exit 1
 fi
 hxs_run_line "$line" demo interactive
-if grep -q '^HXT: PASS: version' "$out/sandbox/work-$line-demo/results" 2>/dev/null; then
-	echo "demo: hxen loaded and hxenctl answered (console: $out/sandbox/demo-$line.log)"
+res=$out/sandbox/work-$line-demo/results
+if grep -q '^HXT: PASS: version' "$res" 2>/dev/null &&
+	grep -q '^HXT: PASS: demo/guest-shell' "$res"; then
+	echo "demo: an hxen guest booted and answered in its shell (console: $out/sandbox/demo-$line.log)"
 	exit 0
 fi
-echo "demo: hxenctl version failed in the sandbox (console: $out/sandbox/demo-$line.log)" >&2
+echo "demo: failed in the sandbox: $(grep '^HXT: FAIL' "$res" 2>/dev/null | head -n 3 | tr '\n' ' ') (console: $out/sandbox/demo-$line.log)" >&2
 exit 1

@@ -159,6 +159,11 @@ if [ "$HXT_MODE" = demo ]; then
 			if [ $st -eq 0 ]; then pass version; else fail version "exit $st"; fi
 		fi
 	done
+	if [ -f /lib/hxt/linux-tests.sh ]; then
+		LG_DEMO=1
+		. /lib/hxt/linux-tests.sh
+		lg_demo
+	fi
 	finish
 fi
 
@@ -397,6 +402,13 @@ if [ -w "$cpu1" ]; then
 	relay runas "${HXT_MEMBER% *}" "${HXT_MEMBER#* }" "$HXT_HXEN_GID" /usr/bin/guesttest /lib/hxt/guests hotplug
 else
 	fail hotplug/cpu1 "cannot take CPU 1 offline here ($cpu1 not writable)"
+fi
+
+# --- Linux guests (ioemu, hxenctl) ------------------------------------------
+if [ -f /lib/hxt/linux-tests.sh ]; then
+	. /lib/hxt/linux-tests.sh
+else
+	fail linux/present "no ioemu and guest kernel in the sandbox"
 fi
 
 # --- unload, reload ------------------------------------------------------

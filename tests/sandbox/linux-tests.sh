@@ -19,7 +19,7 @@ lg_start() {
 		vcpus = $2
 		kernel = "$LG/vmlinuz"
 		ramdisk = "$LG/initrd.gz"
-		cmdline = "console=hvc0 loglevel=7 rdinit=/init hxg.pipe ${HXT_GUEST_EXTRA:-} ${3:-}"
+		cmdline = "console=hvc0 loglevel=${HXT_GUEST_LOGLEVEL:-4} rdinit=/init hxg.pipe ${HXT_GUEST_EXTRA:-} ${3:-}"
 	EOF
 	rm -f "/tmp/$name.in"
 	mkfifo "/tmp/$name.in"
@@ -201,6 +201,58 @@ lg_hxenctl_tests() {
 	fi
 }
 
+# The demo (make demo): hxenctl starts the guest; its console log scrolls
+# by while a few commands are typed into its shell through hxenctl.
+lg_demo() {
+	cat >/tmp/demo.cfg <<-EOF
+		name = "demo"
+		memory = 256
+		vcpus = 2
+		kernel = "$LG/vmlinuz"
+		ramdisk = "$LG/initrd.gz"
+		cmdline = "console=hvc0 rdinit=/init hxg.pipe"
+	EOF
+	echo "\$ cat demo.cfg"
+	cat /tmp/demo.cfg
+	echo "\$ hxenctl create demo.cfg      # as user carol, in group hxen"
+	as carol /usr/bin/hxenctl create /tmp/demo.cfg
+	echo "$OUT"
+	if [ "$ST" -ne 0 ]; then
+		fail demo/create "exit $ST"
+		return
+	fi
+	log=$(ls /tmp/hxen-*/demo.log /run/user/*/hxen/demo.log 2>/dev/null | head -n 1)
+	tail -n +1 -f "$log" &
+	tailpid=$!
+	rm -f /tmp/demo.in; mkfifo /tmp/demo.in; chmod 0666 /tmp/demo.in
+	: >/tmp/demo.out; chmod 0666 /tmp/demo.out
+	exec 8<>/tmp/demo.in
+	runas "${HXT_MEMBER% *}" "${HXT_MEMBER#* }" "$HXT_HXEN_GID" \
+		/usr/bin/hxenctl console demo </tmp/demo.in >/tmp/demo.out 2>&1 &
+	cpid=$!
+	i=0
+	while [ $i -lt 120 ] && ! grep -q "HXG: init running" "$log"; do sleep 1; i=$((i + 1)); done
+	for c in 'uname -a' 'grep -c ^processor /proc/cpuinfo' \
+		"dmesg | grep -E 'Hypervisor detected|Booting kernel on|hvc0'" \
+		'echo "HXDEMO=$((6*7))"'; do
+		printf '%s\n' "$c" >&8
+		sleep 3
+	done
+	i=0
+	while [ $i -lt 30 ] && ! grep -q '^HXDEMO=42' /tmp/demo.out; do sleep 1; i=$((i + 1)); done
+	if grep -q '^HXDEMO=42' /tmp/demo.out; then pass demo/guest-shell; else fail demo/guest-shell "no answer from the guest"; fi
+	as carol /usr/bin/hxenctl list
+	echo "\$ hxenctl list"
+	echo "$OUT"
+	echo "\$ hxenctl shutdown demo"
+	as carol /usr/bin/hxenctl shutdown demo
+	if [ "$ST" -eq 0 ]; then pass demo/shutdown; else fail demo/shutdown "exit $ST: $OUT"; fi
+	sleep 1
+	kill "$tailpid" "$cpid" 2>/dev/null
+	exec 8>&-
+}
+
+[ "${LG_DEMO:-}" = 1 ] && return 0
 lg_boot_tests up 1
 lg_boot_tests smp 2
 lg_hxenctl_tests

@@ -58,34 +58,39 @@ static bool test_and_set(u64 *word, u32 bit)
 	return __atomic_fetch_or(word, m, __ATOMIC_SEQ_CST) & m;
 }
 
-/* Mark @port's word and the upcall on vCPU @id; wake it if needed. */
-static void notify_vcpu(struct hx_vm *vm, u32 id, u32 port)
+/*
+ * Mark @port's word and the upcall on vCPU @id; wake it if needed.
+ * Return: the vCPU that was kicked, or HX_XEN_MAX_VCPUS.
+ */
+static u32 notify_vcpu(struct hx_vm *vm, u32 id, u32 port)
 {
 	u8 *vi = hx_xen_vcpu_info(vm, id);
 	struct hx_vcpu *target;
 
 	if (!vi || test_and_set((u64 *)(vi + VI_PENDING_SEL), port / 64))
-		return;
+		return HX_XEN_MAX_VCPUS;
 	__atomic_store_n(vi + VI_UPCALL_PENDING, 1, __ATOMIC_SEQ_CST);
 	target = __atomic_load_n(&vm->xen.vcpus[id], __ATOMIC_ACQUIRE);
-	if (target)
-		hxh_vcpu_kick(target->host,
-			      __atomic_load_n(&target->running_cpu,
-					      __ATOMIC_SEQ_CST));
+	if (!target)
+		return HX_XEN_MAX_VCPUS;
+	hxh_vcpu_kick(target->host,
+		      __atomic_load_n(&target->running_cpu, __ATOMIC_SEQ_CST));
+	return id;
 }
 
 /*
- * Wake every vCPU in SCHEDOP_poll: it may poll this port, masked or
- * bound to another vCPU.  Under the lock.
+ * Wake every vCPU in SCHEDOP_poll (but @kicked, already woken): it may
+ * poll this port, masked or bound to another vCPU.  Under the lock.
  */
-static void wake_pollers(struct hx_vm *vm)
+static void wake_pollers(struct hx_vm *vm, u32 kicked)
 {
 	struct hx_vcpu *v;
 	u32 i;
 
 	for (i = 0; i < HX_XEN_MAX_VCPUS; i++) {
 		v = vm->xen.vcpus[i];
-		if (v && __atomic_load_n(&v->xen_polling, __ATOMIC_ACQUIRE))
+		if (v && i != kicked &&
+		    __atomic_load_n(&v->xen_polling, __ATOMIC_ACQUIRE))
 			hxh_vcpu_kick(v->host, HX_NOT_RUNNING);
 	}
 }
@@ -93,11 +98,13 @@ static void wake_pollers(struct hx_vm *vm)
 /* Called with the lock held (the port's binding must not change). */
 static void raise_locked(struct hx_vm *vm, u32 port)
 {
+	u32 kicked = HX_XEN_MAX_VCPUS;
+
 	if (test_and_set(port_word(vm, SHARED_PENDING, port), port % 64))
 		return;
 	if (!(*port_word(vm, SHARED_MASK, port) & (1ULL << (port % 64))))
-		notify_vcpu(vm, vm->xen.evtchn[port].vcpu, port);
-	wake_pollers(vm);
+		kicked = notify_vcpu(vm, vm->xen.evtchn[port].vcpu, port);
+	wake_pollers(vm, kicked);
 }
 
 bool hx_xen_port_pending(struct hx_vm *vm, u32 port)
