@@ -22,6 +22,7 @@ LIBDIR_UDEV := $(PREFIX)/lib/udev/rules.d
 SYSUSERSDIR := $(PREFIX)/lib/sysusers.d
 MODLOADDIR := $(PREFIX)/lib/modules-load.d
 SRCDIR_DKMS := $(PREFIX)/src/hxen-$(VERSION)
+LIBEXECDIR := $(PREFIX)/lib/hxen
 
 TOOLS := hxenctl createimg
 
@@ -33,6 +34,7 @@ all: userspace
 
 userspace:
 	$(MAKE) -C userspace VERSION=$(VERSION)
+	$(MAKE) -C ioemu VERSION=$(VERSION)
 
 module:
 	$(MAKE) -C module KDIR=$(KDIR)
@@ -80,6 +82,9 @@ install-tools: userspace
 		install -m 0755 userspace/$$t/$$t $(DESTDIR)$(BINDIR)/$$t; \
 		install -m 0644 userspace/$$t/$$t.1 $(DESTDIR)$(MANDIR)/man1/$$t.1; \
 	done
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 ioemu/ioemu $(DESTDIR)$(LIBEXECDIR)/ioemu
+	install -m 0644 userspace/hxenctl/hxen.cfg.5 $(DESTDIR)$(MANDIR)/man5/hxen.cfg.5
 	install -m 0644 udev/99-hxen.rules $(DESTDIR)$(LIBDIR_UDEV)/99-hxen.rules
 	install -m 0644 packaging/hxen.sysusers $(DESTDIR)$(SYSUSERSDIR)/hxen.conf
 	install -m 0644 packaging/hxen.modules-load $(DESTDIR)$(MODLOADDIR)/hxen.conf
@@ -94,5 +99,6 @@ install-dkms-src:
 
 clean:
 	$(MAKE) -C userspace clean
+	$(MAKE) -C ioemu clean
 	-$(MAKE) -C module clean KDIR=$(KDIR)
 	rm -rf $(O)

@@ -185,6 +185,10 @@ if [ "$HXT_MODE" = bench ]; then
 		for m in $HXT_KVM; do insmod "/lib/hxt/kvm/$m"; done
 		exitbench /lib/hxt/guests "${HXT_BENCH_N:-20000}" |
 			while IFS= read -r l; do say "$l"; done
+		chown "root:$HXT_HXEN_GID" /dev/hxen && chmod 0660 /dev/hxen
+		LG_DEMO=1
+		. /lib/hxt/linux-tests.sh
+		lg_boot_bench
 	else
 		fail insmod "$(cat "$OUT")"
 	fi

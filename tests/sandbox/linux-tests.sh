@@ -252,6 +252,68 @@ lg_demo() {
 	exec 8>&-
 }
 
+# uptime_cs : the sandbox's uptime in hundredths of a second.
+uptime_cs() { awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime; }
+
+# lg_wait_file FILE REGEX SECONDS : wait (0.05 s steps) for REGEX in FILE.
+lg_wait_file() {
+	i=0
+	while [ "$i" -lt $(($3 * 20)) ]; do
+		grep -qE "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# The boot benchmark: from "hxenctl create" to the guest's init running,
+# against QEMU with KVM booting the same kernel and initramfs with the
+# same memory and vCPUs; alternating, best of $HXT_BOOT_ROUNDS (default 2)
+# each.  KVM's guest runs nested under QEMU's software CPU here, so it is
+# slow: a run may take minutes.  Prints BENCH lines.
+lg_boot_bench() {
+	cat >/tmp/bb.cfg <<-EOF
+		name = "bb"
+		memory = 256
+		vcpus = 2
+		kernel = "$LG/vmlinuz"
+		ramdisk = "$LG/initrd.gz"
+		cmdline = "console=hvc0 loglevel=4 rdinit=/init hxg.pipe"
+	EOF
+	best_h=0 best_k=0
+	for round in $(seq "${HXT_BOOT_ROUNDS:-2}"); do
+		t0=$(uptime_cs)
+		as carol /usr/bin/hxenctl create /tmp/bb.cfg
+		log=$(ls /tmp/hxen-*/bb.log /run/user/*/hxen/bb.log 2>/dev/null | head -n 1)
+		if [ "$ST" -eq 0 ] && lg_wait_file "$log" "HXG: init running" 120; then
+			t=$(($(uptime_cs) - t0))
+			[ "$best_h" -eq 0 ] || [ "$t" -lt "$best_h" ] && best_h=$t
+		else
+			say "BENCH: boot: hxen run $round failed: $OUT"
+		fi
+		as carol /usr/bin/hxenctl destroy bb
+		: >/tmp/kvm.out
+		t0=$(uptime_cs)
+		qemu-system-x86_64 -L /usr/share/qemu -enable-kvm -cpu host -m 256 -smp 2 \
+			-nodefaults -nographic -no-reboot -serial file:/tmp/kvm.out \
+			-kernel "$LG/vmlinuz" -initrd "$LG/initrd.gz" \
+			-append "console=ttyS0 loglevel=4 rdinit=/init hxg.pipe" \
+			</dev/null >/tmp/kvm.err 2>&1 &
+		qpid=$!
+		if lg_wait_file /tmp/kvm.out "HXG: init running" 400; then
+			t=$(($(uptime_cs) - t0))
+			[ "$best_k" -eq 0 ] || [ "$t" -lt "$best_k" ] && best_k=$t
+		else
+			say "BENCH: boot: QEMU/KVM run $round failed: $(tail -c 200 /tmp/kvm.err)"
+		fi
+		kill -9 "$qpid" 2>/dev/null
+		wait "$qpid" 2>/dev/null
+	done
+	if [ "$best_h" -gt 0 ] && [ "$best_k" -gt 0 ]; then
+		say "BENCH: boot to init: hxen $((best_h / 100)).$(printf %02d $((best_h % 100))) s, QEMU+KVM $((best_k / 100)).$(printf %02d $((best_k % 100))) s, ratio hxen/KVM $(awk "BEGIN { printf \"%.2f\", $best_h / $best_k }")"
+	fi
+}
+
 [ "${LG_DEMO:-}" = 1 ] && return 0
 lg_boot_tests up 1
 lg_boot_tests smp 2

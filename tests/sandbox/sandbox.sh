@@ -122,6 +122,13 @@ hxs_initrd() {
 		hxs_guest_initrd "$r/lib/hxt/linux/initrd.gz" || { rm -rf "$r"; return 1; }
 		cp "$HXS_DIR/linux-tests.sh" "$r/lib/hxt/linux-tests.sh"
 	fi
+	# The boot benchmark's yardstick: QEMU with KVM, same kernel and initrd.
+	if [ "$mode" = bench ]; then
+		hxs_add_binary "$r" "$(command -v qemu-system-x86_64)"
+		mkdir -p "$r/usr/share/qemu"
+		cp -L /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
+			/usr/share/qemu/kvmvapic.bin "$r/usr/share/qemu/"
+	fi
 	cp "$(hxk_out)/sandbox/runas" "$r/usr/bin/runas"
 	cp "$(hxk_out)/sandbox/vmtest" "$r/usr/bin/vmtest"
 	mkdir -p "$r/lib/hxt/guests"
