@@ -11,22 +11,7 @@
 #include "console.h"
 #include "console_ring.h"
 #include "ioemu.h"
-
-/* Write all of @buf, or give up on a sink that does not take it now. */
-static int write_all(int fd, const uint8_t *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
+#include "libhxen.h"
 
 static int open_pty(struct console *con)
 {
@@ -95,15 +80,15 @@ void console_output(struct console *con, const uint8_t *buf, size_t len)
 	int i;
 
 	if (con->log_fd >= 0)
-		write_all(con->log_fd, buf, len);
+		hxen_write_all(con->log_fd, buf, len);
 	if (con->stdio)
-		write_all(STDOUT_FILENO, buf, len);
+		hxen_write_all(STDOUT_FILENO, buf, len);
 	/* Nobody reading the PTY: its buffer fills and output is dropped. */
 	if (con->pty_fd >= 0)
-		write_all(con->pty_fd, buf, len);
+		hxen_write_all(con->pty_fd, buf, len);
 	for (i = 0; i < CONSOLE_MAX_CLIENTS; i++) {
 		if (con->clients[i] >= 0 &&
-		    write_all(con->clients[i], buf, len)) {
+		    hxen_write_all(con->clients[i], buf, len)) {
 			close(con->clients[i]);
 			con->clients[i] = -1;
 		}

@@ -67,21 +67,6 @@ static int make_raw(void)
 	return 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int send_all(int fd, const char *buf, size_t len)
 {
 	while (len) {
@@ -128,7 +113,7 @@ static enum relay_end relay(int sock, bool tty, const char *name)
 				continue;
 			if (n <= 0)
 				return END_VM;
-			if (write_all(STDOUT_FILENO, buf, (size_t)n) < 0) {
+			if (hxen_write_all(STDOUT_FILENO, buf, (size_t)n) < 0) {
 				restore_tty();
 				fprintf(stderr,
 					"hxenctl: cannot write %s's console output: %s\n",

@@ -52,4 +52,10 @@ int hxen_get_caps(int fd, struct hxen_caps *caps);
 
 const char *hxen_vendor_name(unsigned int vendor);
 
+/*
+ * Write all of @buf to @fd, retrying after EINTR and short writes:
+ * 0, or -1 (errno set; a non-blocking fd that is full gives EAGAIN).
+ */
+int hxen_write_all(int fd, const void *buf, size_t len);
+
 #endif /* LIBHXEN_H */
