@@ -387,6 +387,8 @@ static void event_loop(struct ioemu *io)
 			vm_end(&io->vm, VM_END_ERROR);
 			break;
 		}
+		if (p[FD_STOP].revents)
+			drain(io->vm.stop_efd);
 		if (p[FD_SIG].revents)
 			handle_signal(io);
 		if (p[FD_CONSOLE].revents) {
@@ -409,6 +411,38 @@ static void event_loop(struct ioemu *io)
 	}
 	/* What the guest wrote last, e.g. a panic message. */
 	console_service(&io->con);
+}
+
+static enum vm_action action_for(const struct vmconfig *cfg, enum vm_end e)
+{
+	switch (e) {
+	case VM_END_POWEROFF:
+		return cfg->on_poweroff;
+	case VM_END_REBOOT:
+		return cfg->on_reboot;
+	case VM_END_CRASH:
+		return cfg->on_crash;
+	default:
+		return VM_ACTION_DESTROY;
+	}
+}
+
+/*
+ * on_*= "preserve": the VM stays, stopped, with its memory, until
+ * "hxenctl destroy" (or a signal) ends ioemu.
+ */
+static void preserve(struct ioemu *io)
+{
+	struct vm *vm = &io->vm;
+
+	ioemu_log("%s stopped; it is kept until 'hxenctl destroy %s'",
+		  io->cfg.name, io->cfg.name);
+	pthread_mutex_lock(&vm->lock);
+	vm->end = VM_END_NONE;
+	vm->paused = true;
+	pthread_mutex_unlock(&vm->lock);
+	drain(vm->stop_efd);
+	event_loop(io);
 }
 
 /* Boot and run the VM once; return why it ended. */
@@ -438,6 +472,9 @@ static enum vm_end run_once(struct ioemu *io)
 		event_loop(io);
 	vcpus_stop(vm);
 	end = vm_ended(vm);
+	if (end != VM_END_KILLED && end != VM_END_ERROR &&
+	    action_for(&io->cfg, end) == VM_ACTION_PRESERVE)
+		preserve(io);
 out:
 	vcpu_debug_out = NULL;
 	console_free(&io->con);
@@ -445,20 +482,6 @@ out:
 	io->xs = NULL;
 	vm_destroy(vm);
 	return end;
-}
-
-static enum vm_action action_for(const struct vmconfig *cfg, enum vm_end e)
-{
-	switch (e) {
-	case VM_END_POWEROFF:
-		return cfg->on_poweroff;
-	case VM_END_REBOOT:
-		return cfg->on_reboot;
-	case VM_END_CRASH:
-		return cfg->on_crash;
-	default:
-		return VM_ACTION_DESTROY;
-	}
 }
 
 static int setup_signals(struct ioemu *io)

@@ -314,9 +314,41 @@ lg_boot_bench() {
 	fi
 }
 
+# Guest-initiated reboot restarts the VM (on_reboot's default); a guest
+# crash ends it with status 3 (on_crash = "destroy").
+lg_lifecycle_tests() {
+	n=life
+	lg_start "$n" 1
+	if ! lg_wait "$n" "HXG: init running" 120; then
+		fail linux/reboot-restarts "first boot: $(lg_tail "$n")"
+		kill -9 "$LG_PID" 2>/dev/null
+		lg_exit_status
+		return
+	fi
+	lg_type "reboot -f"
+	i=0
+	while [ $i -lt 120 ] && [ "$(grep -c 'HXG: init running' "/tmp/$n.out")" -lt 2 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	if [ "$(grep -c 'HXG: init running' "/tmp/$n.out")" -ge 2 ] && kill -0 "$LG_PID" 2>/dev/null; then
+		pass linux/reboot-restarts
+	else
+		fail linux/reboot-restarts "$(lg_tail "$n")"
+	fi
+	lg_type "echo c >/proc/sysrq-trigger"
+	lg_exit_status
+	if [ "$LG_ST" = 3 ] && grep -q "crashed" "/tmp/$n.err"; then
+		pass linux/crash-ends-vm-status-3
+	else
+		fail linux/crash-ends-vm-status-3 "ioemu status $LG_ST: $(lg_tail "$n")"
+	fi
+}
+
 [ "${LG_DEMO:-}" = 1 ] && return 0
 lg_boot_tests up 1
 lg_boot_tests smp 2
+lg_lifecycle_tests
 lg_hxenctl_tests
 # The hypercalls the guests made that hxen refused.
 dmesg | grep 'refused' | sed 's/^/refused: /' | head -n 40
