@@ -18,6 +18,12 @@
 #include "ioemu.h"
 
 #define PORT_DEBUG_OUT		0xE9
+/*
+ * There is no PIT.  Reads of its channel 2 answer 0 rather than the
+ * floating bus's 0xff: Linux's quick TSC calibration waits for that
+ * counter to leave 0xff and would spend ~100000 exits finding out.
+ */
+#define PORT_PIT_CH2		0x42
 /* The keyboard controller's pulse of the reset line (Linux's fallback). */
 #define PORT_KBD_COMMAND	0x64
 #define KBD_PULSE_RESET		0xFE
@@ -144,8 +150,11 @@ static void vcpu_io(struct vcpu *c)
 	if (run->io.direction == HXEN_IO_OUT && run->io.count == 1 &&
 	    vcpu_platform_out(c, run->io.port, data[0]))
 		return;
-	if (run->io.direction == HXEN_IO_IN)
-		memset(data, 0xff, len);
+	if (run->io.direction == HXEN_IO_IN) {
+		memset(data, run->io.port == PORT_PIT_CH2 ? 0 : 0xff, len);
+		if (run->io.port == PORT_PIT_CH2)
+			return;
+	}
 	if (c->vm->io_unhandled++ < LOG_UNHANDLED_MAX)
 		ioemu_log("vCPU %u: %s port %#x (size %u) has no device",
 			  c->id, run->io.direction == HXEN_IO_IN ? "IN from" :

@@ -289,7 +289,7 @@ lg_boot_bench() {
 			t=$(($(uptime_cs) - t0))
 			[ "$best_h" -eq 0 ] || [ "$t" -lt "$best_h" ] && best_h=$t
 		else
-			say "BENCH: boot: hxen run $round failed: $OUT"
+			say "BENCH: boot: hxen run $round failed: $OUT; log $log: $(tail -c 300 "$log" | tr '\n' ' ')"
 		fi
 		as carol /usr/bin/hxenctl destroy bb
 		: >/tmp/kvm.out
@@ -304,13 +304,15 @@ lg_boot_bench() {
 			t=$(($(uptime_cs) - t0))
 			[ "$best_k" -eq 0 ] || [ "$t" -lt "$best_k" ] && best_k=$t
 		else
-			say "BENCH: boot: QEMU/KVM run $round failed: $(tail -c 200 /tmp/kvm.err)"
+			say "BENCH: boot: QEMU/KVM run $round failed: $(tail -c 200 /tmp/kvm.err | tr '\n' ' '); console: $(tail -c 300 /tmp/kvm.out | tr '\n' ' ')"
 		fi
 		kill -9 "$qpid" 2>/dev/null
 		wait "$qpid" 2>/dev/null
 	done
+	[ "$best_h" -gt 0 ] && say "BENCH: boot to init on hxen: $((best_h / 100)).$(printf %02d $((best_h % 100))) s"
+	[ "$best_k" -gt 0 ] && say "BENCH: boot to init on QEMU+KVM: $((best_k / 100)).$(printf %02d $((best_k % 100))) s"
 	if [ "$best_h" -gt 0 ] && [ "$best_k" -gt 0 ]; then
-		say "BENCH: boot to init: hxen $((best_h / 100)).$(printf %02d $((best_h % 100))) s, QEMU+KVM $((best_k / 100)).$(printf %02d $((best_k % 100))) s, ratio hxen/KVM $(awk "BEGIN { printf \"%.2f\", $best_h / $best_k }")"
+		say "BENCH: boot to init, ratio hxen/KVM: $(awk "BEGIN { printf \"%.2f\", $best_h / $best_k }") (target 0.5 or less)"
 	fi
 }
 

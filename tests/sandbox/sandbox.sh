@@ -153,6 +153,7 @@ hxs_initrd() {
 		HXT_MODE=$mode
 		HXT_LINUX_DEBUG=${HXT_LINUX_DEBUG:-}
 		HXT_GUEST_EXTRA="${HXT_GUEST_EXTRA:-}"
+		HXT_BOOT_ROUNDS=${HXT_BOOT_ROUNDS:-2}
 		HXT_LINE=$line
 		HXT_VERSION=$(hxk_version)
 		HXT_ABI=$(hx_abi_version)
