@@ -22,7 +22,7 @@ LIBDIR_UDEV := $(PREFIX)/lib/udev/rules.d
 SYSUSERSDIR := $(PREFIX)/lib/sysusers.d
 MODLOADDIR := $(PREFIX)/lib/modules-load.d
 SRCDIR_DKMS := $(PREFIX)/src/hxen-$(VERSION)
-LIBEXECDIR := $(PREFIX)/lib/hxen
+LIBEXECDIR ?= $(PREFIX)/lib/hxen
 
 TOOLS := hxenctl createimg
 
@@ -33,7 +33,7 @@ TOOLS := hxenctl createimg
 all: userspace
 
 userspace:
-	$(MAKE) -C userspace VERSION=$(VERSION)
+	$(MAKE) -C userspace VERSION=$(VERSION) IOEMU_PATH=$(LIBEXECDIR)/ioemu
 	$(MAKE) -C ioemu VERSION=$(VERSION)
 
 module:

@@ -37,7 +37,7 @@ excludes=(--exclude=./.git --exclude=./out --exclude='*.o' --exclude='*.a'
 	--exclude='*.ko' --exclude='*.ko.xz' --exclude='*.mod' --exclude='*.mod.c'
 	--exclude='*.cmd' --exclude='.*.cmd' --exclude=Module.symvers
 	--exclude=modules.order --exclude=.conftest --exclude=compat_autoconf.h
-	--exclude=.tmp_versions --exclude=./tests/unit/build
+	--exclude=.tmp_versions --exclude=./tests/unit/build --exclude=./ioemu/ioemu
 	--exclude=./userspace/hxenctl/hxenctl --exclude=./userspace/createimg/createimg)
 case $out/ in
 "$top"/*) excludes+=("--exclude=./${out#"$top"/}") ;;

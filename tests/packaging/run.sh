@@ -110,13 +110,15 @@ fi
 # File lists, exactly.
 want_hxen="/usr/bin/createimg
 /usr/bin/hxenctl
+/usr/lib/hxen/ioemu
 /usr/lib/modules-load.d/hxen.conf
 /usr/lib/sysusers.d/hxen.conf
 /usr/lib/udev/rules.d/99-hxen.rules
 /usr/share/doc/hxen/changelog.gz
 /usr/share/doc/hxen/copyright
 /usr/share/man/man1/createimg.1.gz
-/usr/share/man/man1/hxenctl.1.gz"
+/usr/share/man/man1/hxenctl.1.gz
+/usr/share/man/man5/hxen.cfg.5.gz"
 if [ -f "$deb_hxen" ]; then
 	same packaging/deb-files-hxen "$want_hxen" "$(deb_paths "$deb_hxen")"
 else
@@ -160,7 +162,7 @@ if [ -f "$deb_hxen" ]; then
 	bad=$(dpkg-deb -c "$deb_hxen" | awk '
 		$1 ~ /^d/ { next }
 		$2 != "root/root" { print $6 ": owner " $2; next }
-		$6 ~ /^\.\/usr\/bin\// { if ($1 != "-rwxr-xr-x") print $6 ": " $1; next }
+		$6 ~ /^\.\/usr\/(bin\/|lib\/hxen\/ioemu$)/ { if ($1 != "-rwxr-xr-x") print $6 ": " $1; next }
 		$1 != "-rw-r--r--" { print $6 ": " $1 }')
 	[ -z "$bad" ] && t_pass packaging/deb-modes || t_fail packaging/deb-modes "$(printf '%s' "$bad" | tr '\n' ' ')"
 	rule=$(dpkg-deb -c "$deb_hxen" | grep ' \./usr/lib/udev/rules\.d/99-hxen\.rules$')
@@ -275,7 +277,9 @@ rpmq() { rpm -qp "$@" 2>/dev/null; }
 
 if [ -n "$rpm_hxen" ] && [ -n "$rpm_dkms" ]; then
 	# rpm -qpl lists the directories a package owns too; hxen owns none.
-	same packaging/rpm-files-hxen "$(printf '%s\n' "$want_hxen" | grep -v '^/usr/share/doc/')" \
+	# RPM puts ioemu under %{_libexecdir}, Debian under /usr/lib.
+	same packaging/rpm-files-hxen "$(printf '%s\n' "$want_hxen" | grep -v '^/usr/share/doc/' |
+		sed 's,^/usr/lib/hxen/ioemu$,/usr/libexec/hxen/ioemu,' | LC_ALL=C sort)" \
 		"$(rpmq -l "$rpm_hxen" | LC_ALL=C sort)"
 	want_rpm_dkms=$(printf '%s\n' "$src" && (cd "$tmp/dkms-src" && find ".$src" -mindepth 1 |
 		sed 's,^\.,,') | LC_ALL=C sort)

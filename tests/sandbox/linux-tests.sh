@@ -173,7 +173,12 @@ lg_hxenctl_tests() {
 	done
 	if grep -q '^HXC=42' /tmp/hc.out; then pass linux/hxenctl/console; else fail linux/hxenctl/console "$(tail -c 300 /tmp/hc.out)"; fi
 	as carol /usr/bin/hxenctl shutdown hc --timeout 60
-	if [ "$ST" -eq 0 ]; then pass linux/hxenctl/shutdown; else fail linux/hxenctl/shutdown "exit $ST: $OUT"; fi
+	if [ "$ST" -eq 0 ]; then
+		pass linux/hxenctl/shutdown
+	else
+		fail linux/hxenctl/shutdown "exit $ST: $OUT"
+		tail -n 30 /tmp/hxen-*/hc.log /run/user/*/hxen/hc.log 2>/dev/null | sed 's/^/hc| /'
+	fi
 	as carol /usr/bin/hxenctl list
 	case $OUT in
 	*hc*) fail linux/hxenctl/gone-after-shutdown "$OUT" ;;

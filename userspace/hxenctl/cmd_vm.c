@@ -22,7 +22,11 @@
 #include "vmconfig.h"
 #include "vmdir.h"
 
-#define DEFAULT_IOEMU		"/usr/lib/hxen/ioemu"
+/* Where the packages install ioemu (set by the Makefile). */
+#ifndef HXEN_IOEMU_PATH
+#define HXEN_IOEMU_PATH		"/usr/lib/hxen/ioemu"
+#endif
+#define DEFAULT_IOEMU		HXEN_IOEMU_PATH
 #define START_TIMEOUT_S		30
 #define REQUEST_TIMEOUT_MS	10000
 #define LIST_TIMEOUT_MS		2000
