@@ -31,6 +31,8 @@
 
 #define PAGE_SHIFT		12
 #define DEFAULT_DOMID		1
+/* How often an unacknowledged shutdown request is repeated. */
+#define SHUTDOWN_REASK_MS	10000
 
 /* ioemu's exit statuses (ioemu(8)). */
 #define EXIT_POWEROFF		0
@@ -50,6 +52,8 @@ struct ioemu {
 	bool daemon;
 	bool stdin_closed;
 	bool shutting_down;
+	bool asking;
+	int64_t asked_ms;
 	unsigned int domid;
 	int sig_fd;
 	struct control ctl;
@@ -221,11 +225,51 @@ static void service_store(struct ioemu *io)
 }
 
 /* Ask the guest to power off, as xl shutdown does. */
+static int64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 static void request_shutdown(struct ioemu *io, const char *how)
 {
 	xs_local_write(io->xs, "control/shutdown", how);
 	service_store(io);
 	io->shutting_down = true;
+	io->asking = true;
+	io->asked_ms = now_ms();
+}
+
+/* poll()'s timeout: until the next time a shutdown request is repeated. */
+static int reask_timeout(struct ioemu *io)
+{
+	int64_t left;
+
+	if (!io->asking)
+		return -1;
+	left = io->asked_ms + SHUTDOWN_REASK_MS - now_ms();
+	return left > 0 ? (int)left : 0;
+}
+
+/*
+ * A guest acknowledges a shutdown request by emptying control/shutdown.
+ * Until it does, ask again now and then: a request that arrived while
+ * the guest could not take it (early in boot, say) is not lost.
+ */
+static void reask_shutdown(struct ioemu *io)
+{
+	char how[16];
+	int n = xs_local_read(io->xs, "control/shutdown", how, sizeof(how));
+
+	if (n <= 0 || (size_t)n >= sizeof(how)) {
+		io->asking = false;	/* taken (or not ours to repeat) */
+		return;
+	}
+	ioemu_log("%s has not taken the %s request yet; asking again",
+		  io->cfg.name, how);
+	request_shutdown(io, how);
 }
 
 /* --- the control socket (hxenctl) ------------------------------------ */
@@ -364,7 +408,7 @@ static void serve_clients(struct ioemu *io, const struct pollfd *p, int n)
 static void event_loop(struct ioemu *io)
 {
 	struct pollfd p[NR_FDS + CONSOLE_MAX_CLIENTS + CONTROL_POLL_MAX];
-	int i, nc, nctl;
+	int i, nc, nctl, ready;
 
 	while (vm_ended(&io->vm) == VM_END_NONE) {
 		for (i = 0; i < NR_FDS; i++)
@@ -380,7 +424,13 @@ static void event_loop(struct ioemu *io)
 		nctl = io->ctl_open ? control_poll_fds(&io->ctl,
 						       p + NR_FDS + nc,
 						       CONTROL_POLL_MAX) : 0;
-		if (poll(p, (nfds_t)(NR_FDS + nc + nctl), -1) < 0) {
+		ready = poll(p, (nfds_t)(NR_FDS + nc + nctl),
+			     reask_timeout(io));
+		if (reask_timeout(io) == 0)
+			reask_shutdown(io);
+		if (ready == 0)
+			continue;
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			ioemu_log("poll: %s", strerror(errno));
@@ -458,6 +508,7 @@ static enum vm_end run_once(struct ioemu *io)
 	vm->mem_bytes = io->cfg.memory_mib << 20;
 	vm->nr_vcpus = io->cfg.vcpus;
 	io->shutting_down = false;
+	io->asking = false;
 	if (vm_create(vm, "ioemu") || vm_enable_xen(vm) ||
 	    load_guest(io, &img) || setup_devices(io) ||
 	    vcpus_create(vm, img.entry, BOOT_START_INFO_GPA) ||
