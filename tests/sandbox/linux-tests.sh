@@ -134,7 +134,7 @@ lg_hxenctl_tests() {
 	cat >/tmp/hc.cfg <<-EOF
 		name = "hc"
 		memory = 160
-		vcpus = 2
+		vcpus = 1
 		kernel = "$LG/vmlinuz"
 		ramdisk = "$LG/initrd.gz"
 		cmdline = "console=hvc0 rdinit=/init hxg.pipe"
