@@ -63,6 +63,15 @@ struct boot_image {
 int boot_load_kernel(const struct guest_mem *m, const char *path,
 		     struct boot_image *img, char *err, size_t errlen);
 
+/*
+ * The same, but a bzImage's decompressed vmlinux is looked up in, and
+ * else stored in, the kernel cache in cache_dir (see kernel_cache.h);
+ * NULL: no cache.
+ */
+int boot_load_kernel_cached(const struct guest_mem *m, const char *path,
+			    const char *cache_dir, struct boot_image *img,
+			    char *err, size_t errlen);
+
 struct boot_params_in {
 	const char *cmdline;		/* may be NULL: empty */
 	const char *initrd_path;	/* may be NULL: no initrd */

@@ -18,6 +18,7 @@
 #include <xen/elfnote.h>
 
 #include "boot.h"
+#include "kernel_cache.h"
 
 #define MIB		(1ULL << 20)
 #define GIB_4		0x100000000ULL
@@ -470,27 +471,42 @@ static int read_kernel_file(const char *path, uint8_t **data, size_t *size,
 	return 0;
 }
 
+/*
+ * A bzImage: its vmlinux from the kernel cache in cache_dir (NULL: no
+ * cache) when it was booted before, else decompressed (and then cached).
+ */
 static int load_bzimage(const struct guest_mem *m, const uint8_t *file,
-			size_t size, struct boot_image *img, char *err,
-			size_t errlen)
+			size_t size, const char *cache_dir,
+			struct boot_image *img, char *err, size_t errlen)
 {
+	struct kcache_hit hit;
 	uint8_t *elf;
 	size_t elf_size;
 	int ret;
 
+	if (cache_dir && !kcache_get(cache_dir, file, size, &hit)) {
+		ret = boot_load_elf(m, hit.elf, hit.elf_len, img, err, errlen);
+		kcache_release(&hit);
+		return ret;
+	}
 	if (boot_unpack_bzimage(file, size, &elf, &elf_size, err, errlen))
 		return -1;
-	if (elf_size < SELFMAG || memcmp(elf, ELFMAG, SELFMAG))
+	if (elf_size < SELFMAG || memcmp(elf, ELFMAG, SELFMAG)) {
 		ret = boot_fail(err, errlen,
 				"bzImage payload is not an ELF kernel after decompression");
-	else
+	} else {
 		ret = boot_load_elf(m, elf, elf_size, img, err, errlen);
+		/* Only a kernel that loaded is worth keeping. */
+		if (!ret && cache_dir)
+			kcache_put(cache_dir, file, size, elf, elf_size);
+	}
 	free(elf);
 	return ret;
 }
 
-int boot_load_kernel(const struct guest_mem *m, const char *path,
-		     struct boot_image *img, char *err, size_t errlen)
+int boot_load_kernel_cached(const struct guest_mem *m, const char *path,
+			    const char *cache_dir, struct boot_image *img,
+			    char *err, size_t errlen)
 {
 	uint8_t *file = NULL;
 	size_t size = 0;
@@ -501,11 +517,17 @@ int boot_load_kernel(const struct guest_mem *m, const char *path,
 	if (!memcmp(file, ELFMAG, SELFMAG))
 		ret = boot_load_elf(m, file, size, img, err, errlen);
 	else if (boot_is_bzimage(file, size))
-		ret = load_bzimage(m, file, size, img, err, errlen);
+		ret = load_bzimage(m, file, size, cache_dir, img, err, errlen);
 	else
 		ret = boot_fail(err, errlen,
 				"kernel %s is neither an ELF vmlinux nor a bzImage",
 				path);
 	free(file);
 	return ret;
+}
+
+int boot_load_kernel(const struct guest_mem *m, const char *path,
+		     struct boot_image *img, char *err, size_t errlen)
+{
+	return boot_load_kernel_cached(m, path, NULL, img, err, errlen);
 }

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include "boot.h"
 #include "console.h"
 #include "control.h"
+#include "kernel_cache.h"
 #include "ioemu.h"
 #include "libhxen.h"
 #include "vmconfig.h"
@@ -160,10 +162,12 @@ static int load_guest(struct ioemu *io, struct boot_image *img)
 		.nr_vcpus = io->cfg.vcpus,
 		.acpi = 1,
 	};
-	char err[512];
+	char err[512], cache[PATH_MAX];
+	bool cached = !kcache_dir(cache, sizeof(cache));
 
-	if (boot_load_kernel(&io->vm.mem, io->cfg.kernel, img, err,
-			     sizeof(err)) ||
+	if (boot_load_kernel_cached(&io->vm.mem, io->cfg.kernel,
+				    cached ? cache : NULL, img, err,
+				    sizeof(err)) ||
 	    boot_write_info(&io->vm.mem, img, &p, err, sizeof(err))) {
 		ioemu_log("%s", err);
 		return -1;

@@ -6,6 +6,8 @@
 # Files: /lib/hxt/linux/vmlinuz and initrd.gz (tests/sandbox/linux-guest.sh).
 
 LG=/lib/hxt/linux
+# carol's kernel cache (ioemu keeps decompressed bzImages there).
+LG_CACHE=/tmp/hxt-carol-cache
 
 # lg_start NAME VCPUS [EXTRA-CMDLINE] : run ioemu for guest NAME in the
 # background as user carol (group hxen); its console input is the fifo
@@ -27,8 +29,8 @@ lg_start() {
 	: >"/tmp/$name.out"
 	chmod 0666 "/tmp/$name.out"
 	exec 7<>"/tmp/$name.in"
-	runas "${HXT_MEMBER% *}" "${HXT_MEMBER#* }" "$HXT_HXEN_GID" \
-		/usr/bin/ioemu --stdio "/tmp/$name.cfg" <"/tmp/$name.in" \
+	XDG_CACHE_HOME=$LG_CACHE runas "${HXT_MEMBER% *}" "${HXT_MEMBER#* }" \
+		"$HXT_HXEN_GID" /usr/bin/ioemu --stdio "/tmp/$name.cfg" <"/tmp/$name.in" \
 		>"/tmp/$name.out" 2>"/tmp/$name.err" &
 	LG_PID=$!
 }
@@ -92,6 +94,7 @@ lg_boot_tests() {
 		lg_exit_status
 		return
 	fi
+	[ -n "${HXT_LINUX_DEBUG:-}" ] && lg_ask "$n" HXG_DM 'dmesg | tr "\n" "~"'
 	[ -n "${HXT_LINUX_DEBUG:-}" ] && lg_ask "$n" HXG_CLK 'cat /sys/devices/system/clocksource/clocksource0/current_clocksource /proc/interrupts | tr -s " \n" " "'
 	lg_ask "$n" HXG_CPUS 'grep -c ^processor /proc/cpuinfo'
 	if [ "$ANS" = "$2" ]; then pass "linux/$n/cpus"; else fail "linux/$n/cpus" "want $2, got '$ANS'"; fi
@@ -114,6 +117,32 @@ lg_boot_tests() {
 	fi
 }
 
+# The first boot left the decompressed kernel in carol's cache; the
+# second used it (a hit marks the entry used).
+lg_cache_tests() {
+	d=$LG_CACHE/hxen/kernels
+	set -- "$d"/*.kernel
+	size=$(stat -c %s "$LG/vmlinuz")
+	if [ "$#" = 1 ] && [ -f "$1" ] &&
+	    tail -c +33 "$1" | head -c "$size" | cmp -s - "$LG/vmlinuz" &&
+	    [ "$(stat -c %s "$1")" -gt $((size * 3)) ]; then
+		pass linux/kernel-cache/entry-made
+	else
+		fail linux/kernel-cache/entry-made "$(ls -la "$d" 2>&1 | tr '\n' ' ')"
+	fi
+	if [ "$(stat -c %a.%u "$d")" = "700.${HXT_MEMBER% *}" ]; then
+		pass linux/kernel-cache/private
+	else
+		fail linux/kernel-cache/private "$(stat -c %a.%u "$d")"
+	fi
+	now=$(stat -c %Y.%y "$1" 2>/dev/null)
+	if [ -n "$lg_cache_mtime" ] && [ "$now" != "$lg_cache_mtime" ]; then
+		pass linux/kernel-cache/used
+	else
+		fail linux/kernel-cache/used "mtime '$lg_cache_mtime' then '$now'"
+	fi
+}
+
 # as USER CMD... : run a command as carol (group hxen) or alice (hxen too,
 # another user); status in $ST, output in $OUT.
 as() {
@@ -125,7 +154,7 @@ as() {
 	esac
 	uid=$1 gid=$2
 	shift 2
-	OUT=$(runas "$uid" "$gid" "$HXT_HXEN_GID" "$@" 2>&1)
+	OUT=$(XDG_CACHE_HOME=$LG_CACHE runas "$uid" "$gid" "$HXT_HXEN_GID" "$@" 2>&1)
 	ST=$?
 }
 
@@ -354,7 +383,10 @@ lg_lifecycle_tests() {
 
 [ "${LG_DEMO:-}" = 1 ] && return 0
 lg_boot_tests up 1
+lg_cache_mtime=$(stat -c %Y.%y "$LG_CACHE"/hxen/kernels/*.kernel 2>/dev/null)
+sleep 1
 lg_boot_tests smp 2
+lg_cache_tests
 lg_lifecycle_tests
 lg_hxenctl_tests
 # The hypercalls the guests made that hxen refused.

@@ -800,6 +800,101 @@ static void test_bzimage_compressors(void)
 	free(elf.data);
 }
 
+/* Whether guest RAM holds the default segment and zeroed bss. */
+static int segment_loaded(struct ram *r, const struct elf_spec *s)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < s->filesz; i++)
+		bad += gpa(r, s->paddr)[i] != seg_byte(i);
+	for (; i < s->memsz; i++)
+		bad += gpa(r, s->paddr)[i] != 0;
+	return bad == 0;
+}
+
+/* Load path through the kernel cache in cache; 0 or -1. */
+static int load_cached(const char *path, const char *cache,
+		       const struct elf_spec *s, int *loaded)
+{
+	struct boot_image img = { 0, 0, 0 };
+	struct ram r;
+	int ret;
+
+	ram_init(&r, LOW_RAM, 0);
+	memset(gpa(&r, s->paddr), 0xAA, s->memsz);
+	ret = boot_load_kernel_cached(&r.m, path, cache, &img, err,
+				      sizeof(err));
+	*loaded = !ret && img.entry == s->entry && segment_loaded(&r, s);
+	ram_free(&r);
+	return ret;
+}
+
+/*
+ * A bzImage booted through the kernel cache: the first load stores the
+ * vmlinux, the next ones come from it, and a damaged entry is replaced
+ * by a fresh decompression instead of being booted.
+ */
+static void test_bzimage_cache(void)
+{
+	struct elf_spec s = default_spec();
+	struct blob elf = build_elf(&s), payload = compress_xz(&elf), bz;
+	char path[256], cache[256], entry[512];
+	glob_t g;
+	int loaded, fd, ret;
+	uint8_t byte, orig;
+
+	bz = make_bzimage(&payload, 27, 0x020f);
+	tmp_path(path, sizeof(path), "bzImage");
+	write_file(path, bz.data, bz.size);
+	tmp_path(cache, sizeof(cache), "cache");
+
+	ret = load_cached(path, cache, &s, &loaded);
+	snprintf(entry, sizeof(entry), "%s/*.kernel", cache);
+	EXPECT("boot/cache_first_load", ret == 0 && loaded);
+	EXPECT("boot/cache_entry_stored",
+	       !glob(entry, 0, NULL, &g) && g.gl_pathc == 1);
+	if (g.gl_pathc == 1)
+		snprintf(entry, sizeof(entry), "%s", g.gl_pathv[0]);
+	globfree(&g);
+
+	ret = load_cached(path, cache, &s, &loaded);
+	EXPECT("boot/cache_hit_loads", ret == 0 && loaded);
+
+	/* Flip the vmlinux's last byte in the entry. */
+	fd = open(entry, O_RDWR);
+	orig = byte = 0;
+	if (fd >= 0 && pread(fd, &orig, 1, lseek(fd, 0, SEEK_END) - 1) == 1) {
+		byte = orig ^ 0xFF;
+		if (pwrite(fd, &byte, 1, lseek(fd, 0, SEEK_END) - 1) != 1)
+			byte = orig;
+	}
+	if (fd >= 0)
+		close(fd);
+	ret = load_cached(path, cache, &s, &loaded);
+	EXPECT("boot/cache_damaged_entry_not_booted", ret == 0 && loaded);
+	fd = open(entry, O_RDONLY);
+	if (fd >= 0 && pread(fd, &byte, 1, lseek(fd, 0, SEEK_END) - 1) == 1)
+		EXPECT("boot/cache_damaged_entry_replaced", byte == orig);
+	else
+		EXPECT("boot/cache_damaged_entry_replaced", 0);
+	if (fd >= 0)
+		close(fd);
+
+	/* An ELF vmlinux is loaded as it is, never cached. */
+	tmp_path(path, sizeof(path), "vmlinux");
+	write_file(path, elf.data, elf.size);
+	unlink(entry);
+	ret = load_cached(path, cache, &s, &loaded);
+	snprintf(entry, sizeof(entry), "%s/*.kernel", cache);
+	EXPECT("boot/cache_not_for_elf", ret == 0 && loaded &&
+	       glob(entry, 0, NULL, &g) == GLOB_NOMATCH);
+	globfree(&g);
+	rmdir(cache);
+	free(bz.data);
+	free(payload.data);
+	free(elf.data);
+}
+
 static void test_bzimage_unsupported(void)
 {
 	static const struct {
@@ -1285,6 +1380,7 @@ int main(void)
 	test_elf_truncated(1);
 	test_kernel_files();
 	test_bzimage_compressors();
+	test_bzimage_cache();
 	test_bzimage_unsupported();
 	test_bzimage_header();
 	test_unpack_cap();
