@@ -32,6 +32,7 @@
 #include <hxen/vcpu.h>
 #include <hxen/vm.h>
 #include <hxen/x86.h>
+#include <hxen/xen.h>
 
 #include "../../../xen/arch/x86/svm/svm.h"
 
@@ -1930,6 +1931,47 @@ static void test_teardown(long base_blocks, long base_zallocs)
 	       fake_mem.zallocs_live == 0);
 }
 
+/*
+ * The Xen upcall goes in as a virtual interrupt (V_IRQ with its vector,
+ * no VINTR intercept), never by EVENTINJ: the CPU itself then holds it
+ * while the guest has interrupts off.  Asked for on every entry while
+ * evtchn_upcall_pending is set, and no more once the guest clears it.
+ * Last of the groups: it turns the Xen interface on for the VM.
+ */
+static void test_upcall_virq(void)
+{
+	u8 *vi;
+	int ret;
+
+	real_mode(0);
+	script_reset();
+	EXPECT("svm/upcall-xen-on", hx_xen_enable(vm, 1, 0) == 0);
+	hx_xen_vcpu_attach(vcpu);
+	hx_xen_set_param(vm, 0, (2ULL << 56) | 0xf3);	/* callback vector */
+	vi = (u8 *)hxh_page_to_va(vm->xen.shared_info) + vcpu->id * 64;
+	vi[0] = 1;					/* upcall pending */
+	step(SVM_EXIT_INTR, 0, 0);
+	ret = hx_vcpu_run(vcpu);
+	EXPECT("svm/upcall-as-virtual-interrupt", ret == -HX_EINTR &&
+	       !(rec(0)->event_inj & SVM_EVT_VALID) &&
+	       (rec(0)->int_ctl & SVM_INT_CTL_V_IRQ) &&
+	       (rec(0)->int_ctl & SVM_INT_CTL_V_IGN_TPR) &&
+	       rec(0)->int_vector == 0xf3 &&
+	       !(rec(0)->misc1 & SVM_INTERCEPT_VINTR));
+	EXPECT("svm/upcall-asked-again-while-pending",
+	       (rec(1)->int_ctl & SVM_INT_CTL_V_IRQ) &&
+	       rec(1)->int_vector == 0xf3 &&
+	       !(rec(1)->event_inj & SVM_EVT_VALID));
+
+	vi[0] = 0;					/* the guest took it */
+	script_reset();
+	step(SVM_EXIT_INTR, 0, 0);
+	hx_vcpu_run(vcpu);
+	EXPECT("svm/upcall-done-no-request",
+	       !(rec(0)->int_ctl & SVM_INT_CTL_V_IRQ) &&
+	       !(rec(0)->event_inj & SVM_EVT_VALID));
+}
+
 /* Each on a fresh vCPU 2. */
 static void (*const groups[])(void) = {
 	test_cpuid, test_hlt, test_msr, test_io, test_string_io,
@@ -1938,6 +1980,7 @@ static void (*const groups[])(void) = {
 	test_inject_if0_window, test_inject_shadow, test_inject_nmi,
 	test_nmi_blocking, test_hlt_in_nmi_handler,
 	test_set_state_drops_injection, test_reinject, test_vintr_at_hlt, test_stats,
+	test_upcall_virq,
 };
 
 int main(void)

@@ -317,6 +317,23 @@ static void svm_open_window(struct vmcb_control *ctl)
 	ctl->intercept_misc1 |= SVM_INTERCEPT_VINTR;
 }
 
+/*
+ * A virtual interrupt the CPU delivers by itself as soon as the guest can
+ * take it (RFLAGS.IF set, no interrupt shadow), after any EVENTINJ event
+ * (APM vol. 2, 15.21.4).  Used for the Xen upcall, which stays due until
+ * the guest clears evtchn_upcall_pending and so needs no bookkeeping of
+ * whether it went in: each entry asks again while it is pending.  Unlike
+ * EVENTINJ it can never land while the guest has interrupts off, even
+ * where EVENTINJ is emulated imperfectly (QEMU's software CPU has been
+ * seen delivering an EVENTINJ interrupt a second time, IF clear).
+ */
+static void svm_request_virq(struct vmcb_control *ctl, u8 vector)
+{
+	ctl->int_vector = vector;
+	ctl->int_ctl |= SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_IGN_TPR |
+			(0xfU << SVM_INT_CTL_V_INTR_PRIO_SHIFT);
+}
+
 /* After any exit: the request has served its purpose or is stale. */
 static void svm_close_window(struct vmcb_control *ctl)
 {
@@ -329,7 +346,8 @@ static void svm_close_window(struct vmcb_control *ctl)
  * Before VMRUN, with interrupts off: give the guest the next queued
  * event if it can take it now.  An NMI always can; an external interrupt
  * only with RFLAGS.IF set and no interrupt shadow, and otherwise opens
- * an interrupt window.
+ * an interrupt window.  The Xen upcall is left to the CPU as a virtual
+ * interrupt (svm_request_virq()).
  */
 static void svm_inject_events(struct svm_vcpu *sv)
 {
@@ -355,8 +373,7 @@ static void svm_inject_events(struct svm_vcpu *sv)
 			irq = true;
 			apic_vector = true;
 		} else if (has_up) {
-			vector = up;
-			irq = true;
+			svm_request_virq(ctl, up);
 		}
 	}
 	if (!ev && !irq)
