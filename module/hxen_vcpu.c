@@ -16,6 +16,8 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/uaccess.h>
@@ -47,6 +49,8 @@ struct hxen_vcpu {
 	struct hxen_run *run;
 	struct hrtimer timer;
 	int timer_cpu;
+	/* The thread inside HXEN_VCPU_RUN, for kicks from interrupts. */
+	struct task_struct *runner;
 };
 
 int hxh_vcpu_block_until(void *host, bool (*ready)(void *arg), void *arg,
@@ -71,20 +75,33 @@ static void hxen_vcpu_kick_ipi(void *unused)
 }
 
 /*
- * From interrupt context (the vCPU's own timer) no IPI can be sent; the
- * timer follows the vCPU to its CPU (hxh_vcpu_timer_follow()), where
- * the timer interrupt itself ends the guest's run.
+ * From interrupt context (the vCPU's own timer) no function call IPI can
+ * be sent; a reschedule IPI to the runner's CPU (kick_process()) ends the
+ * guest's run there instead.  The timer usually fires on that CPU anyway
+ * (hxh_vcpu_timer_follow()), but the thread may have moved after the
+ * timer was placed, and a guest that makes no exits would then not see
+ * its timer until something else stopped it.  The runner is read under
+ * RCU: a task_struct outlives a grace period after its thread is gone.
  */
 void hxh_vcpu_kick(void *host, u32 cpu)
 {
 	struct hxen_vcpu *v = host;
+	struct task_struct *t;
 	u32 self;
 
 	if (!v)
 		return;
 	wake_up_interruptible(&v->wq);
-	if (cpu == HX_NOT_RUNNING || in_interrupt() || irqs_disabled())
+	if (cpu == HX_NOT_RUNNING)
 		return;
+	if (in_interrupt() || irqs_disabled()) {
+		rcu_read_lock();
+		t = READ_ONCE(v->runner);
+		if (t)
+			kick_process(t);
+		rcu_read_unlock();
+		return;
+	}
 	/* The guest cannot be running on the CPU that is doing this. */
 	self = get_cpu();
 	if (cpu != self)
@@ -204,7 +221,9 @@ static long hxen_vcpu_run(struct hxen_vcpu *v)
 	/* The device model's answer to an MMIO read is in the run page. */
 	if (e->reason == HX_EXIT_MMIO && !e->mmio.is_write)
 		memcpy(e->mmio.data, v->run->mmio.data, sizeof(e->mmio.data));
+	WRITE_ONCE(v->runner, current);
 	err = hx_vcpu_run(v->core);
+	WRITE_ONCE(v->runner, NULL);
 	hxen_vcpu_report_exit(v);
 	return err;
 }

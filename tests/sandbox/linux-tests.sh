@@ -89,6 +89,14 @@ lg_boot_tests() {
 		pass "linux/$n/boots-to-init"
 	else
 		fail "linux/$n/boots-to-init" "$(lg_tail "$n")"
+		# Where the vCPU threads are (soak runs, for hangs).
+		if [ -n "${HXT_LINUX_SOAK:-}" ]; then
+			echo w >/proc/sysrq-trigger
+			echo l >/proc/sysrq-trigger
+			sleep 2
+		fi
+		# The first oops, which a cascade of later ones would push out.
+		grep -m 1 -A 60 -E 'BUG:|Oops|general protection|double fault|Kernel panic' "/tmp/$n.out" | sed 's/^/guest| first: /'
 		sed 's/^/guest| /' "/tmp/$n.out" "/tmp/$n.err" | tail -n 150
 		kill -9 "$LG_PID" 2>/dev/null
 		lg_exit_status
@@ -388,6 +396,15 @@ lg_lifecycle_tests() {
 }
 
 [ "${LG_DEMO:-}" = 1 ] && return 0
+# Soak (HXT_LINUX_SOAK=N, linux mode): only N boots of the 2-vCPU guest.
+if [ -n "${HXT_LINUX_SOAK:-}" ]; then
+	soak=1
+	while [ "$soak" -le "$HXT_LINUX_SOAK" ]; do
+		lg_boot_tests "soak$soak" 2
+		soak=$((soak + 1))
+	done
+	return 0
+fi
 lg_boot_tests up 1
 lg_cache_mtime=$(stat -c %Y.%y "$LG_CACHE"/hxen/kernels/*.kernel 2>/dev/null)
 sleep 1

@@ -152,6 +152,7 @@ hxs_initrd() {
 	cat >"$r/etc/hxt.conf" <<-EOF
 		HXT_MODE=$mode
 		HXT_LINUX_DEBUG=${HXT_LINUX_DEBUG:-}
+		HXT_LINUX_SOAK=${HXT_LINUX_SOAK:-}
 		HXT_GUEST_EXTRA="${HXT_GUEST_EXTRA:-}"
 		HXT_BOOT_ROUNDS=${HXT_BOOT_ROUNDS:-2}
 		HXT_LINE=$line
