@@ -332,6 +332,8 @@ lg_boot_bench() {
 		log=$(ls /tmp/hxen-*/bb.log /run/user/*/hxen/bb.log 2>/dev/null | head -n 1)
 		if [ "$ST" -eq 0 ] && lg_wait_file "$log" "HXG: init running" 120; then
 			t=$(($(uptime_cs) - t0))
+			# Printed at once: a stalled KVM round may end the run.
+			say "BENCH: boot: hxen round $round: $((t / 100)).$(printf %02d $((t % 100))) s"
 			[ "$round" = 1 ] && cold_h=$t
 			[ "$best_h" -eq 0 ] || [ "$t" -lt "$best_h" ] && best_h=$t
 		else
