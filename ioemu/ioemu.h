@@ -44,6 +44,7 @@ struct vm {
 	unsigned int nr_vcpus;
 	int dev_fd;
 	int fd;
+	unsigned int abi_minor;		/* of the hxen module */
 	struct guest_mem mem;
 	struct vcpu *vcpus;
 	/* Event channel ports and the eventfds the guest's sends signal. */
@@ -65,6 +66,14 @@ int vm_create(struct vm *vm, const char *prog);
 int vm_enable_xen(struct vm *vm);
 /* Give the guest an event channel for a device: returns the port or 0. */
 uint32_t vm_evtchn_bind(struct vm *vm, int *efd);
+/*
+ * Bind the device model's end of the guest's port *@port (allocated
+ * unbound for domain 0; 0: a new one, returned in *@port) to a new
+ * eventfd *@efd.  0 or a negative errno.  vm_evtchn_unbind() undoes it
+ * and closes @efd.
+ */
+int vm_evtchn_bind_port(struct vm *vm, uint32_t *port, int *efd);
+void vm_evtchn_unbind(struct vm *vm, uint32_t port, int efd);
 int vm_evtchn_notify(struct vm *vm, uint32_t port);
 int vm_set_param(struct vm *vm, uint32_t index, uint64_t value);
 void vm_destroy(struct vm *vm);

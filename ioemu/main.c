@@ -25,6 +25,7 @@
 #include "boot.h"
 #include "console.h"
 #include "control.h"
+#include "devices.h"
 #include "kernel_cache.h"
 #include "ioemu.h"
 #include "libhxen.h"
@@ -44,6 +45,7 @@
 
 struct ioemu {
 	struct vmconfig cfg;
+	struct devices dev;
 	struct vm vm;
 	struct console con;
 	struct xs_server *xs;
@@ -83,6 +85,25 @@ static void usage(FILE *f)
 		"  --control PATH      serve the control socket PATH (hxenctl)\n"
 		"  --daemon            run without a terminal (hxenctl create)\n"
 		"  -h, --help          this help\n");
+}
+
+/* The disk images, found (when relative) from the file's directory. */
+static int open_devices(struct ioemu *io, const char *cfg_path, char *err,
+			size_t errlen)
+{
+	char *dir = realpath(cfg_path, NULL);
+	char *slash = dir ? strrchr(dir, '/') : NULL;
+	int ret;
+
+	if (!slash) {
+		snprintf(err, errlen, "%s: %s", cfg_path, strerror(errno));
+		free(dir);
+		return -1;
+	}
+	slash[slash == dir] = '\0';
+	ret = devices_open(&io->dev, &io->cfg, dir, err, errlen);
+	free(dir);
+	return ret;
 }
 
 static int parse_args(struct ioemu *io, int argc, char **argv)
@@ -146,7 +167,8 @@ static int parse_args(struct ioemu *io, int argc, char **argv)
 		return -1;
 	}
 	if (vmconfig_parse_file(argv[optind], &io->cfg, err, sizeof(err)) ||
-	    vmconfig_check_files(&io->cfg, err, sizeof(err))) {
+	    vmconfig_check_files(&io->cfg, err, sizeof(err)) ||
+	    open_devices(io, argv[optind], err, sizeof(err))) {
 		fprintf(stderr, "ioemu: %s\n", err);
 		return -1;
 	}
@@ -211,7 +233,7 @@ static int setup_devices(struct ioemu *io)
 		return -1;
 	}
 	xs_server_attach_ring(io->xs, store);
-	return 0;
+	return devices_attach(&io->dev, vm, io->xs);
 }
 
 static void drain(int fd)
@@ -532,6 +554,7 @@ static enum vm_end run_once(struct ioemu *io)
 		preserve(io);
 out:
 	vcpu_debug_out = NULL;
+	devices_detach(&io->dev);
 	console_free(&io->con);
 	xs_server_free(io->xs);
 	io->xs = NULL;
@@ -586,6 +609,7 @@ int main(int argc, char **argv)
 		status = EXIT_FAILURE_IOEMU;
 		break;
 	}
+	devices_close(&io.dev);
 	vmconfig_free(&io.cfg);
 	/* Last: hxenctl takes the socket's end as the VM's. */
 	if (io.ctl_open)

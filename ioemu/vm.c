@@ -69,6 +69,7 @@ int vm_create(struct vm *vm, const char *prog)
 	if (fd < 0)
 		return -1;
 	vm->dev_fd = fd;
+	vm->abi_minor = v.abi_minor;
 	vm->fd = ioctl(fd, HXEN_CREATE_VM, 0);
 	if (vm->fd < 0) {
 		if (errno == EBUSY)
@@ -92,23 +93,49 @@ int vm_enable_xen(struct vm *vm)
 	return 0;
 }
 
-uint32_t vm_evtchn_bind(struct vm *vm, int *efd)
+int vm_evtchn_bind_port(struct vm *vm, uint32_t *port, int *efd)
 {
-	struct hxen_evtchn_bind b = { .port = 0 };
+	struct hxen_evtchn_bind b = { .port = *port };
+	int err;
 
 	*efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (*efd < 0) {
+		err = -errno;
 		ioemu_log("eventfd: %s", strerror(errno));
-		return 0;
+		return err;
 	}
 	b.eventfd = *efd;
 	if (ioctl(vm->fd, HXEN_VM_EVTCHN_BIND, &b) < 0) {
-		ioemu_log("cannot bind an event channel: %s", strerror(errno));
+		err = -errno;
 		close(*efd);
 		*efd = -1;
+		return err;
+	}
+	*port = b.port;
+	return 0;
+}
+
+uint32_t vm_evtchn_bind(struct vm *vm, int *efd)
+{
+	uint32_t port = 0;
+	int err = vm_evtchn_bind_port(vm, &port, efd);
+
+	if (err) {
+		ioemu_log("cannot bind an event channel: %s", strerror(-err));
 		return 0;
 	}
-	return b.port;
+	return port;
+}
+
+void vm_evtchn_unbind(struct vm *vm, uint32_t port, int efd)
+{
+	struct hxen_evtchn_bind b = { .port = port, .eventfd = -1 };
+
+	/* EINVAL: the guest has closed the port already. */
+	if (ioctl(vm->fd, HXEN_VM_EVTCHN_BIND, &b) < 0 && errno != EINVAL)
+		ioemu_log("cannot unbind event channel %u: %s", port,
+			  strerror(errno));
+	close(efd);
 }
 
 int vm_evtchn_notify(struct vm *vm, uint32_t port)

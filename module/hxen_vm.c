@@ -5,7 +5,8 @@
  * HXEN_CREATE_VM returns an anonymous-inode fd that owns one VM: closing
  * it (or the process dying) destroys the VM and frees every page.  Guest
  * RAM is mapped into the device model with mmap(offset = guest-physical
- * address); an access to a hole gets SIGBUS.
+ * address); an access to a hole gets SIGBUS.  The grant table's frames
+ * are mapped the same way, above guest-physical space.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -202,19 +203,27 @@ static long hxen_vm_ioctl(struct file *file, unsigned int cmd,
 	}
 }
 
+#define GNTTAB_PGOFF	(HXEN_GNTTAB_MMAP_OFFSET >> PAGE_SHIFT)
+
+static_assert(HXEN_GNTTAB_MMAP_OFFSET >= HX_GPA_MAX);
+static_assert(HXEN_GNTTAB_FRAMES == HX_XEN_GNTTAB_FRAMES);
+
 static vm_fault_t hxen_vm_fault(struct vm_fault *vmf)
 {
 	struct hxen_vm *vm = vmf->vma->vm_file->private_data;
 	struct page *page = NULL;
 
-	if (vmf->pgoff < (HX_GPA_MAX >> PAGE_SHIFT)) {
-		mutex_lock(&vm->lock);
+	mutex_lock(&vm->lock);
+	if (vmf->pgoff < (HX_GPA_MAX >> PAGE_SHIFT))
 		page = (struct page *)hx_ram_page(&vm->core->ram,
 						  (u64)vmf->pgoff << PAGE_SHIFT);
-		if (page)
-			get_page(page);
-		mutex_unlock(&vm->lock);
-	}
+	else if (vmf->pgoff >= GNTTAB_PGOFF)
+		page = (struct page *)hx_xen_gnttab_frame(vm->core,
+							  vmf->pgoff -
+							  GNTTAB_PGOFF);
+	if (page)
+		get_page(page);
+	mutex_unlock(&vm->lock);
 	if (!page)
 		return VM_FAULT_SIGBUS;
 	vmf->page = page;

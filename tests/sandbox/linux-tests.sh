@@ -22,6 +22,7 @@ lg_start() {
 		kernel = "$LG/vmlinuz"
 		ramdisk = "$LG/initrd.gz"
 		cmdline = "console=hvc0 loglevel=${HXT_GUEST_LOGLEVEL:-4} rdinit=/init hxg.pipe ${HXT_GUEST_EXTRA:-} ${3:-}"
+		${LG_EXTRA_CFG:-}
 	EOF
 	rm -f "/tmp/$name.in"
 	mkfifo "/tmp/$name.in"
@@ -407,6 +408,13 @@ if [ -n "${HXT_LINUX_SOAK:-}" ]; then
 	done
 	return 0
 fi
+# Only the disk or network tests (HXT_LINUX_ONLY=disk|net, linux mode).
+case ${HXT_LINUX_ONLY:-} in
+disk | net)
+	. "/lib/hxt/$HXT_LINUX_ONLY-tests.sh"
+	return 0
+	;;
+esac
 lg_boot_tests up 1
 lg_cache_mtime=$(stat -c %Y.%y "$LG_CACHE"/hxen/kernels/*.kernel 2>/dev/null)
 sleep 1
@@ -414,5 +422,6 @@ lg_boot_tests smp 2
 lg_cache_tests
 lg_lifecycle_tests
 lg_hxenctl_tests
+. /lib/hxt/disk-tests.sh
 # The hypercalls the guests made that hxen refused.
 dmesg | grep 'refused' | sed 's/^/refused: /' | head -n 40

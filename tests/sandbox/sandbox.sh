@@ -119,8 +119,11 @@ hxs_initrd() {
 		hxs_add_binary "$r" "$HXK_REPO/ioemu/ioemu"
 		mkdir -p "$r/lib/hxt/linux"
 		cp "$img/boot/vmlinuz-$rel" "$r/lib/hxt/linux/vmlinuz"
-		hxs_guest_initrd "$r/lib/hxt/linux/initrd.gz" || { rm -rf "$r"; return 1; }
-		cp "$HXS_DIR/linux-tests.sh" "$r/lib/hxt/linux-tests.sh"
+		hxs_guest_initrd "$r/lib/hxt/linux/initrd.gz" "$moddir" || { rm -rf "$r"; return 1; }
+		cp "$HXS_DIR/linux-tests.sh" "$HXS_DIR/disk-tests.sh" "$r/lib/hxt/"
+		# Disk images: made by createimg, checked by qemu-img.
+		hxs_add_binary "$r" "$HXK_REPO/userspace/createimg/createimg"
+		hxs_add_binary "$r" "$(command -v qemu-img)"
 	fi
 	# The boot benchmark's yardstick: QEMU with KVM, same kernel and initrd.
 	if [ "$mode" = bench ]; then
@@ -153,6 +156,7 @@ hxs_initrd() {
 		HXT_MODE=$mode
 		HXT_LINUX_DEBUG=${HXT_LINUX_DEBUG:-}
 		HXT_LINUX_SOAK=${HXT_LINUX_SOAK:-}
+		HXT_LINUX_ONLY=${HXT_LINUX_ONLY:-}
 		HXT_GUEST_EXTRA="${HXT_GUEST_EXTRA:-}"
 		HXT_BOOT_ROUNDS=${HXT_BOOT_ROUNDS:-2}
 		HXT_LINE=$line

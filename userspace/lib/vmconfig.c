@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "cfg_lexer.h"
+#include "diskspec.h"
+#include "vifspec.h"
 #include "vmconfig.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -540,18 +542,61 @@ static int store_list(struct parser *p, const struct key_desc *key,
 	return 0;
 }
 
+/* Disk @i (from 0) must not use the vdev of an earlier disk. */
+static int check_vdev_unique(struct parser *p, const struct cfg_value *v,
+			     const struct disk_spec *d, unsigned int i)
+{
+	unsigned int j;
+
+	for (j = 0; j < i; j++)
+		if (d[j].index == d[i].index)
+			return fail(p, v->items[i].line,
+				    "disk %u: vdev '%s' is already used by disk %u",
+				    i + 1, d[i].vdev, j + 1);
+	return 0;
+}
+
+/* Check each entry now; ioemu parses the strings kept again. */
 static int set_disks(struct parser *p, const struct key_desc *key,
 		     struct cfg_value *v)
 {
-	return store_list(p, key, v, VMCONFIG_MAX_DISKS, &p->cfg->disks,
-			  &p->cfg->nr_disks);
+	struct disk_spec d, seen[VMCONFIG_MAX_DISKS];
+	char msg[256];
+	unsigned int i;
+
+	if (store_list(p, key, v, VMCONFIG_MAX_DISKS, &p->cfg->disks,
+		       &p->cfg->nr_disks) < 0)
+		return -1;
+	for (i = 0; i < p->cfg->nr_disks; i++) {
+		if (disk_spec_parse(p->cfg->disks[i], p->base_dir, &d, msg,
+				    sizeof(msg)) < 0)
+			return fail(p, v->items[i].line, "disk %u: %s", i + 1,
+				    msg);
+		seen[i] = d;
+		seen[i].target = NULL;
+		disk_spec_free(&d);
+		if (check_vdev_unique(p, v, seen, i) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int set_vifs(struct parser *p, const struct key_desc *key,
 		    struct cfg_value *v)
 {
-	return store_list(p, key, v, VMCONFIG_MAX_VIFS, &p->cfg->vifs,
-			  &p->cfg->nr_vifs);
+	struct vif_spec vif;
+	char msg[256];
+	unsigned int i;
+
+	if (store_list(p, key, v, VMCONFIG_MAX_VIFS, &p->cfg->vifs,
+		       &p->cfg->nr_vifs) < 0)
+		return -1;
+	for (i = 0; i < p->cfg->nr_vifs; i++)
+		if (vif_spec_parse(p->cfg->vifs[i], &vif, msg,
+				   sizeof(msg)) < 0)
+			return fail(p, v->items[i].line, "vif %u: %s", i + 1,
+				    msg);
+	return 0;
 }
 
 #define STRING_KEY(key, handler, words, fld) \

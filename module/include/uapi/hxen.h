@@ -15,7 +15,7 @@
 #include <linux/ioctl.h>
 
 #define HXEN_ABI_MAJOR		1
-#define HXEN_ABI_MINOR		3
+#define HXEN_ABI_MINOR		4
 
 /* ioctl type code, unused in Documentation/userspace-api/ioctl */
 #define HXEN_IOCTL_TYPE		0xE8
@@ -89,6 +89,16 @@ struct hxen_ram_range {
 
 #define HXEN_MAX_RAM_RANGES	32
 #define HXEN_MAX_RAM_BYTES	(64ULL << 30)
+
+/*
+ * The guest's grant table (version 1, struct grant_entry_v1), for the
+ * device model's backends: mmap(vm_fd, offset HXEN_GNTTAB_MMAP_OFFSET +
+ * i * 4096) maps frame i (i < HXEN_GNTTAB_FRAMES), shared with the guest
+ * whether or not it has mapped that frame yet.  Needs the Xen ABI on
+ * (HXEN_VM_ENABLE_XEN); otherwise an access gets SIGBUS.  (ABI 1.4)
+ */
+#define HXEN_GNTTAB_MMAP_OFFSET	(1ULL << 48)
+#define HXEN_GNTTAB_FRAMES	32
 
 /* HXEN_VM_GET_STATS (on a VM fd) */
 struct hxen_vm_stats {

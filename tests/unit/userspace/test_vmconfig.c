@@ -124,7 +124,7 @@ static void test_every_key(void)
 		"uuid = \"0F1E2D3C-4b5a-6978-8796-A5B4C3D2E1F0\"\n"
 		"disk = [ 'format=raw, vdev=xvda, target=/srv/web.img',\n"
 		"         'format=qcow2, vdev=xvdb, target=/srv/data.qcow2' ]\n"
-		"vif = [ 'mac=00:16:3e:00:00:01,bridge=br0' ]\n";
+		"vif = [ 'mac=00:16:3e:00:00:01,hostfwd=tcp::2222-:22' ]\n";
 	struct vmconfig cfg;
 
 	if (!parse_ok("every-key-parses", text, &cfg))
@@ -151,7 +151,7 @@ static void test_every_key(void)
 	EXPECT("key-vif-count", cfg.nr_vifs == 1);
 	if (cfg.nr_vifs == 1)
 		EXPECT_STR("key-vif-0", cfg.vifs[0],
-			   "mac=00:16:3e:00:00:01,bridge=br0");
+			   "mac=00:16:3e:00:00:01,hostfwd=tcp::2222-:22");
 	vmconfig_free(&cfg);
 }
 
@@ -202,24 +202,27 @@ static void test_lists(void)
 
 	if (parse_with("list-multiline-trailing-comma",
 		       "disk = [\n"
-		       "  'a',   # first\n"
+		       "  '/a,,xvda',   # first\n"
 		       "\n"
-		       "  \"b\" ,\n"
-		       "  'c',\n"
+		       "  \"/b,,xvdb\" ,\n"
+		       "  '/c,,xvdc',\n"
 		       "]\n"
 		       "vif = []\n", &cfg)) {
 		EXPECT("list-count", cfg.nr_disks == 3);
 		if (cfg.nr_disks == 3) {
-			EXPECT_STR("list-item-0", cfg.disks[0], "a");
-			EXPECT_STR("list-item-1", cfg.disks[1], "b");
-			EXPECT_STR("list-item-2", cfg.disks[2], "c");
+			EXPECT_STR("list-item-0", cfg.disks[0], "/a,,xvda");
+			EXPECT_STR("list-item-1", cfg.disks[1], "/b,,xvdb");
+			EXPECT_STR("list-item-2", cfg.disks[2], "/c,,xvdc");
 		}
 		EXPECT("empty-list", cfg.nr_vifs == 0);
 		vmconfig_free(&cfg);
 	}
 	if (parse_with("list-16-disks",
-		       "disk = ['1','2','3','4','5','6','7','8','9','10',"
-		       "'11','12','13','14','15','16']\n", &cfg)) {
+		       "disk = ['/1,,xvda','/2,,xvdb','/3,,xvdc','/4,,xvdd',"
+		       "'/5,,xvde','/6,,xvdf','/7,,xvdg','/8,,xvdh',"
+		       "'/9,,xvdi','/10,,xvdj','/11,,xvdk','/12,,xvdl',"
+		       "'/13,,xvdm','/14,,xvdn','/15,,xvdo','/16,,xvdp']\n",
+		       &cfg)) {
 		EXPECT("list-16-disks-count", cfg.nr_disks == 16);
 		vmconfig_free(&cfg);
 	}
@@ -763,12 +766,19 @@ static void test_long_lines(void)
 		     "guest.cfg:3: the kernel command line is 200000 bytes long");
 	free(text);
 
-	text = long_text(MINIMAL "disk = [ '", 'd', 200000, "' ]\n");
+	text = long_text(MINIMAL "disk = [ 'vdev=xvda,", ' ', 200000,
+			 "target=/d' ]\n");
 	if (parse_ok("long-disk-spec", text, &cfg)) {
 		EXPECT("long-disk-spec-kept", cfg.nr_disks == 1 &&
-		       strlen(cfg.disks[0]) == 200000);
+		       strlen(cfg.disks[0]) == 200019);
 		vmconfig_free(&cfg);
 	}
+	free(text);
+
+	text = long_text(MINIMAL "disk = [ 'vdev=xvda, target=/", 'd', 200000,
+			 "' ]\n");
+	expect_error("long-disk-target", text,
+		     "guest.cfg:3: disk 1: the target is longer than 4095 bytes");
 	free(text);
 
 	text = long_text(MINIMAL "memory = ", '9', 100000, "\n");
@@ -960,7 +970,7 @@ static void test_json(void)
 		     "name = 'j1'\nkernel = '/boot/vm\"linuz'\n"
 		     "cmdline = 'a\"b\\\\c\\nd\\te \xc3\xa9'\n"
 		     "memory = 1024\nvcpus = 2\non_crash = 'preserve'\n"
-		     "disk = [ 'vdev=xvda', 'target=/x' ]\n", &cfg)) {
+		     "disk = [ 'vdev=xvda,target=/x', '/y,,xvdb' ]\n", &cfg)) {
 		json = to_json(&cfg, &rc);
 		EXPECT("json-rc", rc == 0);
 		EXPECT_STR("json-output", json,
@@ -969,7 +979,8 @@ static void test_json(void)
 			   "\"cmdline\":\"a\\\"b\\\\c\\nd\\te \xc3\xa9\","
 			   "\"on_poweroff\":\"destroy\",\"on_reboot\":\"restart\","
 			   "\"on_crash\":\"preserve\",\"uuid\":null,"
-			   "\"disks\":[\"vdev=xvda\",\"target=/x\"],\"vifs\":[]}\n");
+			   "\"disks\":[\"vdev=xvda,target=/x\",\"/y,,xvdb\"],"
+			   "\"vifs\":[]}\n");
 		free(json);
 
 		/* Control characters and bad UTF-8 put there by a caller. */
@@ -1020,8 +1031,8 @@ static const char fuzz_seed[] =
 	"on_crash = 'preserve'\n"
 	"uuid = '01234567-89ab-cdef-0123-456789ABCDEF'\n"
 	"disk = [ 'vdev=xvda, target=/srv/a.img',\n"
-	"         \"vdev=xvdb\", ]\n"
-	"vif = [ 'bridge=br0' ]\n";
+	"         \"vdev=xvdb, target=b.img\", ]\n"
+	"vif = [ 'hostfwd=tcp::2222-:22' ]\n";
 
 /* Bytes that matter to the syntax, for insertions. */
 static const char fuzz_bytes[] = "\"'\\[],;=#\n\r\t 0x-9aZ_\xff\xc3\x80\x01";

@@ -6,6 +6,10 @@
  * holes above it.  grant_table_op answers query_size, set_version (1
  * only) and setup_table, which for a translated guest reports where the
  * frames are mapped.
+ *
+ * The device model, which is domain 0's backends, reads and updates the
+ * entries itself through its own mapping of the frames
+ * (hx_xen_gnttab_frame(), the mmap window HXEN_GNTTAB_MMAP_OFFSET).
  */
 #include <hxen/arch.h>
 #include <hxen/emulate.h>
@@ -31,6 +35,27 @@ static bool gfn_taken(struct hx_xen *x, u64 gfn, u64 idx)
 	return false;
 }
 
+/* Frame @idx, allocated (zeroed) on first use.  Under the lock. */
+static struct hxh_page *frame_locked(struct hx_xen *x, u64 idx)
+{
+	if (!x->gnttab[idx])
+		x->gnttab[idx] = hxh_page_alloc(0);
+	return x->gnttab[idx];
+}
+
+struct hxh_page *hx_xen_gnttab_frame(struct hx_vm *vm, u64 idx)
+{
+	struct hx_xen *x = &vm->xen;
+	struct hxh_page *page;
+
+	if (!x->enabled || idx >= HX_XEN_GNTTAB_FRAMES)
+		return NULL;
+	hxh_mutex_lock(x->lock);
+	page = frame_locked(x, idx);
+	hxh_mutex_unlock(x->lock);
+	return page;
+}
+
 int hx_xen_map_gnttab(struct hx_vm *vm, u64 idx, u64 gfn)
 {
 	struct hx_xen *x = &vm->xen;
@@ -45,12 +70,9 @@ int hx_xen_map_gnttab(struct hx_vm *vm, u64 idx, u64 gfn)
 		err = -HX_EBUSY;
 		goto out;
 	}
-	if (!x->gnttab[idx]) {
-		x->gnttab[idx] = hxh_page_alloc(0);
-		if (!x->gnttab[idx]) {
-			err = -HX_ENOMEM;
-			goto out;
-		}
+	if (!frame_locked(x, idx)) {
+		err = -HX_ENOMEM;
+		goto out;
 	}
 	err = hx_arch->map_page(vm, gfn << HX_PAGE_SHIFT,
 				hxh_page_to_pa(x->gnttab[idx]));
@@ -82,7 +104,7 @@ static u32 nr_frames(struct hx_xen *x)
 {
 	u32 n = 0;
 
-	while (n < HX_XEN_GNTTAB_FRAMES && x->gnttab[n])
+	while (n < HX_XEN_GNTTAB_FRAMES && x->gnttab_gfn[n] != HX_XEN_NO_GFN)
 		n++;
 	return n;
 }

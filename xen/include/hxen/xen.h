@@ -142,6 +142,12 @@ int hx_xen_map_shared_info(struct hx_vm *vm, u64 gfn);
  * -HX_ENOMEM.  hx_xen_gnttab_free(): the VM goes.
  */
 int hx_xen_map_gnttab(struct hx_vm *vm, u64 idx, u64 gfn);
+/*
+ * Grant table frame @idx for the device model's mapping, allocated (zeroed)
+ * if the guest has not mapped it yet; NULL without the Xen ABI, for a bad
+ * @idx or with no memory.  The page stays the VM's.
+ */
+struct hxh_page *hx_xen_gnttab_frame(struct hx_vm *vm, u64 idx);
 void hx_xen_gnttab_free(struct hx_vm *vm);
 /* evtchn.c: the VM goes; let go of the device model's ends. */
 void hx_xen_evtchn_free(struct hx_xen *x);

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The insides of the block backend (blkback.c: xenstore and lifecycle;
+ * blkif_ring.c: the ring and the I/O threads).  Not for other users.
+ */
+#ifndef IOEMU_BLKIF_RING_H
+#define IOEMU_BLKIF_RING_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
+#include <xen/io/blkif.h>
+#include <xen/io/protocols.h>
+
+#include "blkback.h"
+#include "xendev.h"
+
+/* Segments of one indirect request: blkfront asks for at most this. */
+#define BLKBACK_MAX_SEGMENTS	256
+#define BLKBACK_IO_THREADS	4
+#define BLKBACK_RING_SLOTS	32	/* __CONST_RING_SIZE(blkif, 4096) */
+
+struct blk_job {
+	struct blk_job *next;
+	uint64_t id;		/* the guest's, echoed */
+	uint8_t rsp_op;		/* the operation, echoed */
+	uint8_t op;		/* BLKIF_OP_READ, _WRITE, _FLUSH_DISKCACHE, _DISCARD */
+	uint16_t nr_segs;
+	uint64_t sector;
+	uint64_t nr_sectors;	/* discard */
+	struct blkif_request_segment seg[BLKBACK_MAX_SEGMENTS];
+};
+
+struct blkback_stats {
+	uint64_t requests, errors, bad_requests;
+	uint64_t sectors_read, sectors_written, flushes, discards;
+};
+
+struct blkback {
+	struct xendev dev;
+	struct disk_image *disk;
+	struct blkback_config cfg;
+	uint64_t sectors;
+	bool read_only;
+	bool discard;
+	struct vm *vm;
+	struct grant_table *gnt;
+
+	/* While connected. */
+	uint32_t ring_ref;
+	uint32_t port;
+	int efd;			/* the guest's sends; also our kick */
+	int stop_efd;
+	blkif_back_ring_t ring;
+	bool broken;			/* the guest broke the ring protocol */
+	pthread_t ring_thread;
+	pthread_t io_threads[BLKBACK_IO_THREADS];
+	unsigned int nr_io_threads;
+	bool ring_thread_started;
+
+	pthread_mutex_t lock;		/* everything below */
+	pthread_cond_t work;		/* the queue got a job, or quit */
+	pthread_cond_t idle;		/* a job finished */
+	struct blk_job *queue, **queue_tail;
+	struct blk_job *free_jobs;
+	unsigned int in_flight;
+	bool ring_waits;		/* consuming stopped: no free job */
+	bool quit;
+	struct blkback_stats stats;
+	struct blk_job jobs[BLKBACK_RING_SLOTS];
+};
+
+/* blkif_ring.c: start serving the mapped ring; stop and wait. */
+int blkif_ring_start(struct blkback *b);
+void blkif_ring_stop(struct blkback *b);
+
+#endif /* IOEMU_BLKIF_RING_H */
