@@ -8,6 +8,8 @@
 #include "devices.h"
 #include "disk_image.h"
 #include "ioemu.h"
+#include "netback.h"
+#include "vifspec.h"
 
 /* The module maps the grant table from this ABI on. */
 #define GNTTAB_ABI_MINOR	4
@@ -61,6 +63,30 @@ static int open_disk(struct devices *dv, const char *spec,
 	return 0;
 }
 
+static int open_vif(struct devices *dv, const struct vmconfig *cfg,
+		    const char *spec, char *err, size_t errlen)
+{
+	unsigned int i = dv->nr_vifs;
+	struct vif_spec v;
+	uint8_t mac[6];
+	char why[512];
+
+	if (vif_spec_parse(spec, &v, why, sizeof(why))) {
+		snprintf(err, errlen, "vif %u: %s", i + 1, why);
+		return -1;
+	}
+	if (v.mac_given)
+		memcpy(mac, v.mac, sizeof(mac));
+	else
+		vif_spec_default_mac(cfg->uuid[0] ? cfg->uuid : cfg->name, i,
+				     mac);
+	dv->net[i] = netback_new(&v, i, mac, err, errlen);
+	if (!dv->net[i])
+		return -1;
+	dv->nr_vifs++;
+	return 0;
+}
+
 int devices_open(struct devices *dv, const struct vmconfig *cfg,
 		 const char *base_dir, char *err, size_t errlen)
 {
@@ -69,6 +95,9 @@ int devices_open(struct devices *dv, const struct vmconfig *cfg,
 	memset(dv, 0, sizeof(*dv));
 	for (i = 0; i < cfg->nr_disks; i++)
 		if (open_disk(dv, cfg->disks[i], base_dir, err, errlen))
+			goto fail;
+	for (i = 0; i < cfg->nr_vifs; i++)
+		if (open_vif(dv, cfg, cfg->vifs[i], err, errlen))
 			goto fail;
 	return 0;
 fail:
@@ -81,10 +110,10 @@ int devices_attach(struct devices *dv, struct vm *vm, struct xs_server *xs)
 	unsigned int i;
 	int err;
 
-	if (!dv->nr_disks)
+	if (!dv->nr_disks && !dv->nr_vifs)
 		return 0;
 	if (vm->abi_minor < GNTTAB_ABI_MINOR) {
-		ioemu_log("disks need hxen.ko with ABI 1.%u or later; the loaded module has 1.%u: reload it",
+		ioemu_log("disks and network interfaces need hxen.ko with ABI 1.%u or later; the loaded module has 1.%u: reload it",
 			  GNTTAB_ABI_MINOR, vm->abi_minor);
 		return -1;
 	}
@@ -97,6 +126,9 @@ int devices_attach(struct devices *dv, struct vm *vm, struct xs_server *xs)
 	dv->attached = true;
 	for (i = 0; i < dv->nr_disks; i++)
 		if (blkback_attach(dv->blk[i], vm, xs, &dv->gnt))
+			goto fail;
+	for (i = 0; i < dv->nr_vifs; i++)
+		if (netback_attach(dv->net[i], vm, xs, &dv->gnt))
 			goto fail;
 	return 0;
 fail:
@@ -112,6 +144,8 @@ void devices_detach(struct devices *dv)
 		return;
 	for (i = 0; i < dv->nr_disks; i++)
 		blkback_detach(dv->blk[i]);
+	for (i = 0; i < dv->nr_vifs; i++)
+		netback_detach(dv->net[i]);
 	grant_table_free(&dv->gnt);
 	dv->attached = false;
 }
@@ -127,4 +161,7 @@ void devices_close(struct devices *dv)
 		disk_spec_free(&dv->disk[i]);
 	}
 	dv->nr_disks = 0;
+	for (i = 0; i < dv->nr_vifs; i++)
+		netback_free(dv->net[i]);
+	dv->nr_vifs = 0;
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The VM's paravirtual devices as its configuration lists them: disks
- * (blkback.h).  Images are opened (and locked) once, before the first
- * boot, so that a bad disk stops ioemu at start with a clear error; they
- * stay open across guest reboots.  The backends are attached to each new
- * run of the VM and detached at its end.
+ * (blkback.h) and network interfaces (netback.h).  Images are opened
+ * (and locked) and network links made once, before the first boot, so
+ * that a bad disk or a port forward that cannot be had stops ioemu at
+ * start with a clear error; they stay across guest reboots.  The
+ * backends are attached to each new run of the VM and detached at its
+ * end.
  */
 #ifndef IOEMU_DEVICES_H
 #define IOEMU_DEVICES_H
@@ -18,6 +20,7 @@
 
 struct blkback;
 struct disk_image;
+struct netback;
 struct vm;
 struct xs_server;
 
@@ -26,14 +29,17 @@ struct devices {
 	struct disk_spec disk[VMCONFIG_MAX_DISKS];
 	struct disk_image *image[VMCONFIG_MAX_DISKS];
 	struct blkback *blk[VMCONFIG_MAX_DISKS];
+	unsigned int nr_vifs;
+	struct netback *net[VMCONFIG_MAX_VIFS];
 	struct grant_table gnt;
 	bool attached;
 };
 
 /*
  * Parse @cfg's disk entries (relative targets against @base_dir) and
- * open their images.  0, or -1 with "disk 2 (xvdb): ..." in @err and
- * nothing left open.
+ * open their images; parse its vif entries and make their links.  0, or
+ * -1 with "disk 2 (xvdb): ..." or "vif 1: ..." in @err and nothing left
+ * open.
  */
 int devices_open(struct devices *dv, const struct vmconfig *cfg,
 		 const char *base_dir, char *err, size_t errlen);

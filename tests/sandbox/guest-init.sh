@@ -188,6 +188,7 @@ if [ "$HXT_MODE" = bench ]; then
 		chown "root:$HXT_HXEN_GID" /dev/hxen && chmod 0660 /dev/hxen
 		LG_DEMO=1
 		. /lib/hxt/linux-tests.sh
+		lg_disk_bench
 		lg_boot_bench
 	else
 		fail insmod "$(cat "$OUT")"

@@ -3,8 +3,9 @@
 # kernel and a small busybox initramfs whose /init says it runs and gives
 # a shell on the console.  Source after sandbox.sh.
 
-# The guest's PV drivers and ext4, loaded by its /init in this order.
-HXS_GUEST_MODULES="xen-blkfront xen-netfront crc32c_generic ext4"
+# The guest's PV drivers, ext4, and virtio for the benchmark's QEMU+KVM
+# side, loaded by its /init in this order (those built in are skipped).
+HXS_GUEST_MODULES="xen-blkfront xen-netfront crc32c_generic ext4 virtio_pci virtio_blk"
 
 # hxs_guest_modules ROOT MODDIR : copy HXS_GUEST_MODULES and what they
 # need from MODDIR to ROOT/lib/hxg, listed in load order in ROOT/lib/hxg/order.
@@ -13,6 +14,9 @@ hxs_guest_modules() {
 	mkdir -p "$root/lib/hxg"
 	: >"$root/lib/hxg/order"
 	for m in $HXS_GUEST_MODULES; do
+		if grep -qE "/${m//[-_]/[-_]}\.ko\$" "$moddir/modules.builtin" 2>/dev/null; then
+			continue
+		fi
 		list=$(hxs_load_order "$moddir" "$m") || { hx_log "no $m in $moddir/modules.dep"; return 1; }
 		for p in $list; do
 			name=$(basename "${p%.ko*}").ko
@@ -35,6 +39,7 @@ hxs_guest_initrd() {
 	ln -s busybox "$r/bin/sh"
 	hxs_guest_modules "$r" "$moddir" || { rm -rf "$r"; return 1; }
 	hxs_add_binary "$r" "$(command -v mkfs.ext4)"
+	cp "$(hxk_out)/sandbox/diskbench" "$r/bin/diskbench"
 	# The kernel runs /sbin/poweroff when asked to power off through
 	# xenstore (control/shutdown); this init does not take signals.
 	printf '#!/bin/sh\nexec /bin/busybox poweroff -f\n' >"$r/sbin/poweroff"
@@ -63,6 +68,12 @@ hxs_guest_initrd() {
 		mount -t devtmpfs dev /dev 2>/dev/null
 		for m in $(cat /lib/hxg/order); do insmod "/lib/hxg/$m"; done
 		echo "HXG: init running on $(grep -c ^processor /proc/cpuinfo) cpus"
+		# hxg.bench=DEVICE: the disk benchmark, then power off.
+		for a in $(cat /proc/cmdline); do
+			case $a in
+			hxg.bench=*) diskbench "${a#hxg.bench=}" 32 3; poweroff -f ;;
+			esac
+		done
 		export PS1='hxg# '
 		# hxg.pipe: commands line by line from the console, without
 		# line editing (for tests); else an interactive shell.

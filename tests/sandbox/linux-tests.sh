@@ -367,6 +367,52 @@ lg_boot_bench() {
 	fi
 }
 
+# lg_bench_figure FILE NAME : the figure diskbench printed for NAME.
+lg_bench_figure() {
+	sed -n "s/^HXG-BENCH: $2 [A-Za-z]* \([0-9.]*\).*/\1/p" "$1" | tail -n 1
+}
+
+# The disk benchmark: the same qcow2 image (fresh from createimg each
+# time) as a PV disk on hxen and as virtio-blk on QEMU+KVM, each guest
+# running diskbench at boot (hxg.bench=DEVICE); ratios hxen/KVM.
+lg_disk_bench() {
+	img=/tmp/bench.qcow2
+	createimg -f qcow2 --force "$img" 64M >/dev/null || { say "BENCH: disk: createimg failed"; return; }
+	chown "${HXT_MEMBER% *}:${HXT_MEMBER#* }" "$img"
+	cat >/tmp/db.cfg <<-EOF
+		name = "db"
+		memory = 256
+		vcpus = 2
+		kernel = "$LG/vmlinuz"
+		ramdisk = "$LG/initrd.gz"
+		cmdline = "console=hvc0 loglevel=4 rdinit=/init hxg.bench=/dev/xvda"
+		disk = [ 'format=qcow2, vdev=xvda, target=$img' ]
+	EOF
+	XDG_CACHE_HOME=$LG_CACHE timeout 600 runas "${HXT_MEMBER% *}" "${HXT_MEMBER#* }" \
+		"$HXT_HXEN_GID" /usr/bin/ioemu --stdio /tmp/db.cfg </dev/null >/tmp/db-hxen.out 2>/tmp/db-hxen.err
+	grep -q 'HXG-BENCH: done' /tmp/db-hxen.out ||
+		say "BENCH: disk: the hxen run did not finish: $(tail -c 300 /tmp/db-hxen.out | tr '\n' ' ')"
+	createimg -f qcow2 --force "$img" 64M >/dev/null
+	timeout 900 qemu-system-x86_64 -L /usr/share/qemu -enable-kvm -cpu host -m 256 -smp 2 \
+		-nodefaults -nographic -no-reboot -serial file:/tmp/db-kvm.out \
+		-drive "file=$img,if=virtio,format=qcow2" \
+		-kernel "$LG/vmlinuz" -initrd "$LG/initrd.gz" \
+		-append "console=ttyS0 loglevel=4 rdinit=/init hxg.bench=/dev/vda" \
+		</dev/null >/tmp/db-kvm.err 2>&1
+	grep -q 'HXG-BENCH: done' /tmp/db-kvm.out ||
+		say "BENCH: disk: the QEMU+KVM run did not finish: $(tail -c 300 /tmp/db-kvm.out | tr '\n' ' ')"
+	for f in seq-write seq-read rand-write rand-read; do
+		h=$(lg_bench_figure /tmp/db-hxen.out "$f")
+		k=$(lg_bench_figure /tmp/db-kvm.out "$f")
+		unit=$(sed -n "s/^HXG-BENCH: $f \([A-Za-z]*\) .*/\1/p" /tmp/db-hxen.out /tmp/db-kvm.out | head -n 1)
+		if [ -n "$h" ] && [ -n "$k" ]; then
+			say "BENCH: disk qcow2 $f: hxen $h $unit, QEMU+KVM virtio-blk $k $unit, ratio hxen/KVM $(awk "BEGIN { printf \"%.2f\", $h / $k }") (target 1.0 or more)"
+		else
+			say "BENCH: disk qcow2 $f: hxen '${h:-none}', QEMU+KVM '${k:-none}'"
+		fi
+	done
+}
+
 # Guest-initiated reboot restarts the VM (on_reboot's default); a guest
 # crash ends it with status 3 (on_crash = "destroy").
 lg_lifecycle_tests() {
@@ -423,5 +469,6 @@ lg_cache_tests
 lg_lifecycle_tests
 lg_hxenctl_tests
 . /lib/hxt/disk-tests.sh
+. /lib/hxt/net-tests.sh
 # The hypercalls the guests made that hxen refused.
 dmesg | grep 'refused' | sed 's/^/refused: /' | head -n 40

@@ -33,6 +33,8 @@ hxs_userspace() {
 	mkdir -p "$out/sandbox"
 	gcc -std=c11 -Wall -Wextra -Werror -O2 -static -o "$out/sandbox/runas" \
 		"$HXS_DIR/runas.c" >"$log" 2>&1 || return 1
+	gcc -std=c11 -Wall -Wextra -Werror -O2 -static -o "$out/sandbox/diskbench" \
+		"$HXS_DIR/diskbench.c" >>"$log" 2>&1 || return 1
 	gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static \
 		-I"$HXK_REPO/module/include/uapi" -o "$out/sandbox/vmtest" \
 		"$HXK_REPO/tests/vm/vmtest.c" >>"$log" 2>&1 || return 1
@@ -120,7 +122,7 @@ hxs_initrd() {
 		mkdir -p "$r/lib/hxt/linux"
 		cp "$img/boot/vmlinuz-$rel" "$r/lib/hxt/linux/vmlinuz"
 		hxs_guest_initrd "$r/lib/hxt/linux/initrd.gz" "$moddir" || { rm -rf "$r"; return 1; }
-		cp "$HXS_DIR/linux-tests.sh" "$HXS_DIR/disk-tests.sh" "$r/lib/hxt/"
+		cp "$HXS_DIR/linux-tests.sh" "$HXS_DIR/disk-tests.sh" "$HXS_DIR/net-tests.sh" "$r/lib/hxt/"
 		# Disk images: made by createimg, checked by qemu-img.
 		hxs_add_binary "$r" "$HXK_REPO/userspace/createimg/createimg"
 		hxs_add_binary "$r" "$(command -v qemu-img)"
