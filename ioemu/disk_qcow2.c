@@ -652,28 +652,6 @@ static uint64_t iov_total(const struct iovec *iov, int iovcnt)
 
 /* ---- reads, writes and discards ---- */
 
-int qcow2_preadv(struct qcow2 *q, const struct iovec *iov, int iovcnt,
-		 uint64_t off)
-{
-	struct iov_cursor c = { .iov = iov, .iovcnt = iovcnt };
-	uint64_t len = iov_total(iov, iovcnt);
-	struct mapping m;
-	int r = 0;
-
-	pthread_rwlock_rdlock(&q->io_lock);
-	while (len && !r) {
-		pthread_mutex_lock(&q->lock);
-		r = map_range(q, off, len, false, &m);
-		pthread_mutex_unlock(&q->lock);
-		if (!r)
-			r = cursor_io(q, &c, m.len, &m, false);
-		off += m.len;
-		len -= m.len;
-	}
-	pthread_rwlock_unlock(&q->io_lock);
-	return r;
-}
-
 /* The L2 table for L1 index @l1i, allocated (zeroed) if missing. */
 static int get_l2_table(struct qcow2 *q, uint64_t l1i, uint64_t *table)
 {
@@ -745,8 +723,13 @@ static int write_alloc(struct qcow2 *q, struct iov_cursor *c, uint64_t off,
 	return r;
 }
 
-int qcow2_pwritev(struct qcow2 *q, const struct iovec *iov, int iovcnt,
-		  uint64_t off)
+/*
+ * Read or write the bytes of @iov at guest @off, a mapped range at a
+ * time.  Reads meet only MAP_ZERO and MAP_DATA, writes only MAP_ALLOC
+ * and MAP_DATA.
+ */
+static int qcow2_io(struct qcow2 *q, const struct iovec *iov, int iovcnt,
+		    uint64_t off, bool write)
 {
 	struct iov_cursor c = { .iov = iov, .iovcnt = iovcnt };
 	uint64_t len = iov_total(iov, iovcnt);
@@ -756,17 +739,29 @@ int qcow2_pwritev(struct qcow2 *q, const struct iovec *iov, int iovcnt,
 	pthread_rwlock_rdlock(&q->io_lock);
 	while (len && !r) {
 		pthread_mutex_lock(&q->lock);
-		r = map_range(q, off, len, true, &m);
+		r = map_range(q, off, len, write, &m);
 		if (!r && m.kind == MAP_ALLOC)
 			r = write_alloc(q, &c, off, m.len);
 		pthread_mutex_unlock(&q->lock);
-		if (!r && m.kind == MAP_DATA)
-			r = cursor_io(q, &c, m.len, &m, true);
+		if (!r && m.kind != MAP_ALLOC)
+			r = cursor_io(q, &c, m.len, &m, write);
 		off += m.len;
 		len -= m.len;
 	}
 	pthread_rwlock_unlock(&q->io_lock);
 	return r;
+}
+
+int qcow2_preadv(struct qcow2 *q, const struct iovec *iov, int iovcnt,
+		 uint64_t off)
+{
+	return qcow2_io(q, iov, iovcnt, off, false);
+}
+
+int qcow2_pwritev(struct qcow2 *q, const struct iovec *iov, int iovcnt,
+		  uint64_t off)
+{
+	return qcow2_io(q, iov, iovcnt, off, true);
 }
 
 /* Drop guest cluster @ci: L2 entry, then the data, then the refcount. */

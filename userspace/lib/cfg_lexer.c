@@ -63,7 +63,9 @@ void cfg_verror(char *err, size_t errlen, const char *file, unsigned int line,
 
 	if (!err || !errlen)
 		return;
-	if (line)
+	if (!file)
+		n = 0;
+	else if (line)
 		n = snprintf(err, errlen, "%s:%u: ", file, line);
 	else
 		n = snprintf(err, errlen, "%s: ", file);

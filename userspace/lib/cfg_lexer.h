@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The tokenizer for configuration files in xl.cfg syntax.  Internal to
- * libhxen; vmconfig.c is its user.
+ * libhxen; vmconfig.c is its user (diskspec.c and vifspec.c use only
+ * its error formatting).
  */
 #ifndef CFG_LEXER_H
 #define CFG_LEXER_H
@@ -59,7 +60,8 @@ const char *cfg_token_describe(const struct cfg_token *tok, char *buf,
 
 /*
  * Write "FILE:LINE: message" into @err (just "FILE: message" for line
- * 0), truncating if needed.  Does nothing when @errlen is 0.
+ * 0, and just the message for a NULL @file), truncating if needed.
+ * Does nothing when @errlen is 0.
  */
 void cfg_error(char *err, size_t errlen, const char *file, unsigned int line,
 	       const char *fmt, ...)

@@ -10,12 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg_lexer.h"
 #include "diskspec.h"
+#include "spec_text.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* How much of a long word error messages quote. */
-#define QUOTE_MAX 64
 
 /* xl's positional parameters, in order: target, format, vdev, access. */
 #define NR_POSITIONAL 4
@@ -63,39 +62,10 @@ static int fail(struct disk_parser *p, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!p->err || !p->errlen)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(p->err, p->errlen, fmt, ap);
+	cfg_verror(p->err, p->errlen, NULL, 0, fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-/* @s for a message: cut to QUOTE_MAX bytes, with "..." if it was cut. */
-static const char *quotable(const char *s, char *buf, size_t len)
-{
-	if (strlen(s) <= QUOTE_MAX)
-		return s;
-	snprintf(buf, len, "%.*s...", QUOTE_MAX, s);
-	return buf;
-}
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* @s without its leading and (cut off in place) trailing blanks. */
-static char *trim(char *s)
-{
-	size_t len;
-
-	while (is_blank(*s))
-		s++;
-	len = strlen(s);
-	while (len && is_blank(s[len - 1]))
-		s[--len] = '\0';
-	return s;
 }
 
 /* Note that setting @which is given; refuse it a second time. */
@@ -112,45 +82,6 @@ static int mark_seen(struct disk_parser *p, enum disk_setting which)
 }
 
 /* ---- The target ---------------------------------------------------------- */
-
-/* Append @path's components to @out as "/c", leaving out "" and ".". */
-static size_t add_components(char *out, size_t len, const char *path)
-{
-	const char *end;
-
-	for (; *path; path = end) {
-		while (*path == '/')
-			path++;
-		end = strchrnul(path, '/');
-		if (end == path || (end - path == 1 && path[0] == '.'))
-			continue;
-		out[len++] = '/';
-		memcpy(out + len, path, end - path);
-		len += end - path;
-	}
-	return len;
-}
-
-/*
- * @path, made absolute against @dir if relative, without repeated
- * slashes or "." components.  ".." is kept: it may cross a symbolic link.
- */
-static char *make_absolute(const char *dir, const char *path)
-{
-	size_t dir_len = path[0] == '/' ? 0 : strlen(dir);
-	char *out = malloc(dir_len + strlen(path) + 3);
-	size_t len = 0;
-
-	if (!out)
-		return NULL;
-	if (dir_len)
-		len = add_components(out, len, dir);
-	len = add_components(out, len, path);
-	if (!len)
-		out[len++] = '/';
-	out[len] = '\0';
-	return out;
-}
 
 /* The prefixes of xl's deprecated "phy:/dev/sdb" form. */
 static const char *const deprecated_prefixes[] = {
@@ -177,12 +108,12 @@ static int check_prefix(struct disk_parser *p, const char *target)
 
 static int set_target(struct disk_parser *p, char *value)
 {
-	char buf[QUOTE_MAX + 4];
+	char buf[SPEC_QUOTE_BUF];
 	const char *c;
 
 	if (mark_seen(p, SET_TARGET) < 0)
 		return -1;
-	value = trim(value);
+	value = spec_trim(value);
 	if (!*value)
 		return fail(p,
 			    "the target is empty: empty CD-ROM drives are not supported");
@@ -194,8 +125,8 @@ static int set_target(struct disk_parser *p, char *value)
 	if (value[0] != '/' && !p->base_dir)
 		return fail(p,
 			    "the target '%s' is a relative path with no directory to resolve it against",
-			    quotable(value, buf, sizeof(buf)));
-	p->out->target = make_absolute(p->base_dir, value);
+			    spec_quotable(value, buf, sizeof(buf)));
+	p->out->target = spec_absolute_path(p->base_dir, value);
 	if (!p->out->target)
 		return fail(p, "out of memory");
 	if (strlen(p->out->target) >= PATH_MAX)
@@ -212,7 +143,7 @@ static char *target_value(char *item)
 	if (strncmp(item, key, sizeof(key) - 1))
 		return NULL;
 	item += sizeof(key) - 1;
-	while (is_blank(*item))
+	while (spec_is_blank(*item))
 		item++;
 	return *item == '=' ? item + 1 : NULL;
 }
@@ -226,7 +157,7 @@ static const char *const unsupported_formats[] = {
 
 static int set_format(struct disk_parser *p, const char *value)
 {
-	char buf[QUOTE_MAX + 4];
+	char buf[SPEC_QUOTE_BUF];
 	size_t i;
 
 	if (mark_seen(p, SET_FORMAT) < 0)
@@ -245,7 +176,7 @@ static int set_format(struct disk_parser *p, const char *value)
 				    "format '%s' is not supported (raw or qcow2)",
 				    value);
 	return fail(p, "unknown format '%s' (raw or qcow2)",
-		    quotable(value, buf, sizeof(buf)));
+		    spec_quotable(value, buf, sizeof(buf)));
 }
 
 static bool is_lower(char c)
@@ -276,8 +207,8 @@ static bool ends_with(const char *s, const char *suffix)
 
 static int set_vdev(struct disk_parser *p, const char *value)
 {
-	char buf[QUOTE_MAX + 4];
-	const char *quoted = quotable(value, buf, sizeof(buf));
+	char buf[SPEC_QUOTE_BUF];
+	const char *quoted = spec_quotable(value, buf, sizeof(buf));
 	unsigned int index;
 	int n;
 
@@ -305,7 +236,7 @@ static int set_vdev(struct disk_parser *p, const char *value)
 
 static int set_access(struct disk_parser *p, const char *value)
 {
-	char buf[QUOTE_MAX + 4];
+	char buf[SPEC_QUOTE_BUF];
 
 	if (mark_seen(p, SET_ACCESS) < 0)
 		return -1;
@@ -318,12 +249,12 @@ static int set_access(struct disk_parser *p, const char *value)
 		return 0;
 	}
 	return fail(p, "unknown access '%s' (r, ro, rw or w)",
-		    quotable(value, buf, sizeof(buf)));
+		    spec_quotable(value, buf, sizeof(buf)));
 }
 
 static int set_devtype(struct disk_parser *p, const char *value)
 {
-	char buf[QUOTE_MAX + 4];
+	char buf[SPEC_QUOTE_BUF];
 
 	if (mark_seen(p, SET_DEVTYPE) < 0)
 		return -1;
@@ -332,12 +263,12 @@ static int set_devtype(struct disk_parser *p, const char *value)
 	if (!strcmp(value, "cdrom"))
 		return fail(p, "CD-ROM devices are not supported");
 	return fail(p, "unknown devtype '%s' (disk)",
-		    quotable(value, buf, sizeof(buf)));
+		    spec_quotable(value, buf, sizeof(buf)));
 }
 
 static int set_backendtype(struct disk_parser *p, const char *value)
 {
-	char buf[QUOTE_MAX + 4];
+	char buf[SPEC_QUOTE_BUF];
 
 	if (mark_seen(p, SET_BACKENDTYPE) < 0)
 		return -1;
@@ -349,7 +280,7 @@ static int set_backendtype(struct disk_parser *p, const char *value)
 			    "backendtype '%s' is not supported: hxen serves disk images itself (backendtype=qdisk)",
 			    value);
 	return fail(p, "unknown backendtype '%s' (qdisk)",
-		    quotable(value, buf, sizeof(buf)));
+		    spec_quotable(value, buf, sizeof(buf)));
 }
 
 static int refuse_script(struct disk_parser *p, const char *value)
@@ -372,7 +303,7 @@ static const struct {
 
 static int set_key(struct disk_parser *p, const char *key, const char *value)
 {
-	char buf[QUOTE_MAX + 4];
+	char buf[SPEC_QUOTE_BUF];
 	size_t i;
 
 	if (!*key)
@@ -384,7 +315,8 @@ static int set_key(struct disk_parser *p, const char *key, const char *value)
 			return fail(p, "'%s=' has no value", key);
 		return keys[i].set(p, value);
 	}
-	return fail(p, "unknown setting '%s'", quotable(key, buf, sizeof(buf)));
+	return fail(p, "unknown setting '%s'",
+		    spec_quotable(key, buf, sizeof(buf)));
 }
 
 /* xl's flags other than discard and no-discard. */
@@ -413,7 +345,7 @@ static int apply_flag(struct disk_parser *p, const char *word)
 
 static int set_positional(struct disk_parser *p, char *word)
 {
-	char buf[QUOTE_MAX + 4];
+	char buf[SPEC_QUOTE_BUF];
 
 	switch (p->nr_positional++) {
 	case 0:
@@ -427,7 +359,7 @@ static int set_positional(struct disk_parser *p, char *word)
 	default:
 		return fail(p,
 			    "too many positional parameters at '%s' (target, format, vdev, access)",
-			    quotable(word, buf, sizeof(buf)));
+			    spec_quotable(word, buf, sizeof(buf)));
 	}
 }
 
@@ -445,7 +377,7 @@ static int parse_item(struct disk_parser *p, char *item)
 	}
 	if (equals) {
 		*equals = '\0';
-		return set_key(p, trim(item), trim(equals + 1));
+		return set_key(p, spec_trim(item), spec_trim(equals + 1));
 	}
 	rc = apply_flag(p, item);
 	if (rc)
@@ -459,7 +391,7 @@ static int parse_items(struct disk_parser *p, char *s)
 	bool last;
 
 	for (;;) {
-		while (is_blank(*s))
+		while (spec_is_blank(*s))
 			s++;
 		value = target_value(s);
 		if (value)	/* the rest of the string, commas and all */
@@ -467,7 +399,7 @@ static int parse_items(struct disk_parser *p, char *s)
 		end = strchrnul(s, ',');
 		last = !*end;
 		*end = '\0';
-		if (parse_item(p, trim(s)) < 0)
+		if (parse_item(p, spec_trim(s)) < 0)
 			return -1;
 		if (last)
 			return 0;

@@ -10,12 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg_lexer.h"
+#include "spec_text.h"
 #include "vifspec.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* How much of a long word error messages quote. */
-#define QUOTE_MAX 64
 
 #define HOSTFWD_SYNTAX "[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT"
 
@@ -34,39 +33,10 @@ static int fail(struct vif_parser *p, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!p->err || !p->errlen)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(p->err, p->errlen, fmt, ap);
+	cfg_verror(p->err, p->errlen, NULL, 0, fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-/* @s for a message: cut to QUOTE_MAX bytes, with "..." if it was cut. */
-static const char *quotable(const char *s, char *buf, size_t len)
-{
-	if (strlen(s) <= QUOTE_MAX)
-		return s;
-	snprintf(buf, len, "%.*s...", QUOTE_MAX, s);
-	return buf;
-}
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* @s without its leading and (cut off in place) trailing blanks. */
-static char *trim(char *s)
-{
-	size_t len;
-
-	while (is_blank(*s))
-		s++;
-	len = strlen(s);
-	while (len && is_blank(s[len - 1]))
-		s[--len] = '\0';
-	return s;
 }
 
 static int hex_value(char c)
@@ -104,7 +74,7 @@ static bool parse_mac(const char *s, uint8_t mac[6])
 static int set_mac(struct vif_parser *p, char *value)
 {
 	static const uint8_t zero[6];
-	char buf[QUOTE_MAX + 4];
+	char buf[SPEC_QUOTE_BUF];
 	uint8_t *mac = p->out->mac;
 
 	if (p->out->mac_given)
@@ -112,7 +82,7 @@ static int set_mac(struct vif_parser *p, char *value)
 	if (!parse_mac(value, mac))
 		return fail(p,
 			    "invalid MAC '%s' (six hex octets like 00:16:3e:12:34:56)",
-			    quotable(value, buf, sizeof(buf)));
+			    spec_quotable(value, buf, sizeof(buf)));
 	if (mac[0] & 1)
 		return fail(p,
 			    "MAC '%s' is a multicast address (the first octet is odd)",
@@ -127,7 +97,7 @@ static int set_mac(struct vif_parser *p, char *value)
 
 static int set_type(struct vif_parser *p, char *value)
 {
-	char buf[QUOTE_MAX + 4];
+	char buf[SPEC_QUOTE_BUF];
 
 	if (p->type_given)
 		return fail(p, "'type' is given twice");
@@ -145,7 +115,7 @@ static int set_type(struct vif_parser *p, char *value)
 			    "type '%s' is not supported: use type=user or type=tap",
 			    value);
 	return fail(p, "unknown type '%s' (user or tap)",
-		    quotable(value, buf, sizeof(buf)));
+		    spec_quotable(value, buf, sizeof(buf)));
 }
 
 static bool is_ifname_char(char c)
@@ -157,7 +127,7 @@ static bool is_ifname_char(char c)
 static int set_ifname(struct vif_parser *p, char *value)
 {
 	size_t len = strlen(value), i;
-	char buf[QUOTE_MAX + 4];
+	char buf[SPEC_QUOTE_BUF];
 
 	if (p->ifname_given)
 		return fail(p, "'ifname' is given twice");
@@ -167,7 +137,7 @@ static int set_ifname(struct vif_parser *p, char *value)
 	    !strcmp(value, ".") || !strcmp(value, ".."))
 		return fail(p,
 			    "invalid ifname '%s' (1 to %zu letters, digits, '_', '.' and '-')",
-			    quotable(value, buf, sizeof(buf)),
+			    spec_quotable(value, buf, sizeof(buf)),
 			    sizeof(p->out->ifname) - 1);
 	memcpy(p->out->ifname, value, len + 1);
 	p->ifname_given = true;
@@ -224,12 +194,34 @@ static bool fwd_clash(const struct vif_fwd *a, const struct vif_fwd *b)
 		b->host_addr == INADDR_ANY);
 }
 
+/*
+ * The @side ("host" or "guest") end of forward @quoted: the address
+ * @addr (@dflt if empty) and the port @port.
+ */
+static int parse_end(struct vif_parser *p, const char *quoted,
+		     const char *side, const char *addr, uint32_t dflt,
+		     const char *port, uint32_t *addr_out, uint16_t *port_out)
+{
+	char buf[SPEC_QUOTE_BUF];
+	long n;
+
+	if (!parse_addr(addr, dflt, addr_out))
+		return fail(p, "hostfwd '%s': invalid %s address '%s'", quoted,
+			    side, spec_quotable(addr, buf, sizeof(buf)));
+	n = parse_port(port);
+	if (n < 0)
+		return fail(p,
+			    "hostfwd '%s': invalid %s port '%s' (1 to 65535)",
+			    quoted, side, spec_quotable(port, buf, sizeof(buf)));
+	*port_out = (uint16_t)n;
+	return 0;
+}
+
 static int parse_fwd(struct vif_parser *p, char *value, const char *quoted,
 		     struct vif_fwd *fwd)
 {
 	char *proto = value, *host_addr, *host_port, *guest_addr, *guest_port;
-	char buf[QUOTE_MAX + 4];
-	long port;
+	char buf[SPEC_QUOTE_BUF];
 
 	host_addr = cut_at(proto, ':');
 	host_port = host_addr ? cut_at(host_addr, ':') : NULL;
@@ -244,37 +236,24 @@ static int parse_fwd(struct vif_parser *p, char *value, const char *quoted,
 	else if (*proto && strcmp(proto, "tcp"))
 		return fail(p,
 			    "hostfwd '%s': unknown protocol '%s' (tcp or udp)",
-			    quoted, quotable(proto, buf, sizeof(buf)));
-	if (!parse_addr(host_addr, htonl(INADDR_LOOPBACK), &fwd->host_addr))
-		return fail(p, "hostfwd '%s': invalid host address '%s'",
-			    quoted, quotable(host_addr, buf, sizeof(buf)));
-	port = parse_port(host_port);
-	if (port < 0)
-		return fail(p,
-			    "hostfwd '%s': invalid host port '%s' (1 to 65535)",
-			    quoted, quotable(host_port, buf, sizeof(buf)));
-	fwd->host_port = (uint16_t)port;
-	if (!parse_addr(guest_addr, INADDR_ANY, &fwd->guest_addr))
-		return fail(p, "hostfwd '%s': invalid guest address '%s'",
-			    quoted, quotable(guest_addr, buf, sizeof(buf)));
-	port = parse_port(guest_port);
-	if (port < 0)
-		return fail(p,
-			    "hostfwd '%s': invalid guest port '%s' (1 to 65535)",
-			    quoted, quotable(guest_port, buf, sizeof(buf)));
-	fwd->guest_port = (uint16_t)port;
-	return 0;
+			    quoted, spec_quotable(proto, buf, sizeof(buf)));
+	if (parse_end(p, quoted, "host", host_addr, htonl(INADDR_LOOPBACK),
+		      host_port, &fwd->host_addr, &fwd->host_port) < 0)
+		return -1;
+	return parse_end(p, quoted, "guest", guest_addr, INADDR_ANY, guest_port,
+			 &fwd->guest_addr, &fwd->guest_port);
 }
 
 static int add_hostfwd(struct vif_parser *p, char *value)
 {
 	struct vif_spec *out = p->out;
-	char buf[QUOTE_MAX + 4], copy[QUOTE_MAX + 4];
+	char buf[SPEC_QUOTE_BUF], copy[SPEC_QUOTE_BUF];
 	struct vif_fwd fwd = { 0 };
 	unsigned int i;
 
 	/* The value is cut up while parsed: keep it whole for messages. */
-	snprintf(copy, sizeof(copy), "%s", quotable(value, buf, sizeof(buf)));
+	snprintf(copy, sizeof(copy), "%s",
+		 spec_quotable(value, buf, sizeof(buf)));
 	if (out->nr_fwd == VIF_SPEC_MAX_FWDS)
 		return fail(p, "more than %d hostfwd= forwards",
 			    VIF_SPEC_MAX_FWDS);
@@ -333,7 +312,7 @@ static const struct {
 
 static int set_key(struct vif_parser *p, const char *key, char *value)
 {
-	char buf[QUOTE_MAX + 4];
+	char buf[SPEC_QUOTE_BUF];
 	size_t i;
 
 	if (!*key)
@@ -348,26 +327,27 @@ static int set_key(struct vif_parser *p, const char *key, char *value)
 			return fail(p, "'%s=' has no value", key);
 		return keys[i].set(p, value);
 	}
-	return fail(p, "unknown setting '%s'", quotable(key, buf, sizeof(buf)));
+	return fail(p, "unknown setting '%s'",
+		    spec_quotable(key, buf, sizeof(buf)));
 }
 
 static int parse_items(struct vif_parser *p, char *s)
 {
-	char buf[QUOTE_MAX + 4];
+	char buf[SPEC_QUOTE_BUF];
 	char *item, *equals;
 
 	while (s) {
 		item = s;
 		s = cut_at(s, ',');
-		item = trim(item);
+		item = spec_trim(item);
 		if (!*item)
 			continue;
 		equals = strchr(item, '=');
 		if (!equals)
 			return fail(p, "'%s' is not KEY=VALUE",
-				    quotable(item, buf, sizeof(buf)));
+				    spec_quotable(item, buf, sizeof(buf)));
 		*equals = '\0';
-		if (set_key(p, trim(item), trim(equals + 1)) < 0)
+		if (set_key(p, spec_trim(item), spec_trim(equals + 1)) < 0)
 			return -1;
 	}
 	return 0;

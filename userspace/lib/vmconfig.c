@@ -16,6 +16,7 @@
 
 #include "cfg_lexer.h"
 #include "diskspec.h"
+#include "spec_text.h"
 #include "vifspec.h"
 #include "vmconfig.h"
 
@@ -23,9 +24,6 @@
 
 /* Room in struct parser for the keys of the table below. */
 #define MAX_KEYS 32
-
-/* How much of a long word error messages quote. */
-#define QUOTE_MAX 64
 
 enum value_type {
 	VALUE_STRING,
@@ -105,15 +103,6 @@ static int fail(struct parser *p, unsigned int line, const char *fmt, ...)
 	return -1;
 }
 
-/* @s for a message: cut to QUOTE_MAX bytes, with "..." if it was cut. */
-static const char *quotable(const char *s, char *buf, size_t len)
-{
-	if (strlen(s) <= QUOTE_MAX)
-		return s;
-	snprintf(buf, len, "%.*s...", QUOTE_MAX, s);
-	return buf;
-}
-
 /* ---- Values ---------------------------------------------------------- */
 
 static void value_release(struct cfg_value *v)
@@ -140,7 +129,7 @@ static char *take_text(struct cfg_token *tok)
 static int fail_at_token(struct parser *p, struct cfg_token *tok,
 			 const char *expected)
 {
-	char what[QUOTE_MAX + 8];
+	char what[SPEC_QUOTE_MAX + 8];
 
 	fail(p, tok->line, "expected %s, found %s", expected,
 	     cfg_token_describe(tok, what, sizeof(what)));
@@ -221,7 +210,7 @@ static int parse_list(struct parser *p, struct cfg_value *v)
 
 static int parse_value(struct parser *p, const char *key, struct cfg_value *v)
 {
-	char buf[2][QUOTE_MAX + 4];
+	char buf[2][SPEC_QUOTE_BUF];
 	struct cfg_token tok;
 
 	if (next_token(p, &tok) < 0)
@@ -241,15 +230,15 @@ static int parse_value(struct parser *p, const char *key, struct cfg_value *v)
 	case CFG_TOK_IDENT:
 		fail(p, tok.line,
 		     "the value of '%s' must be quoted: \"%s\"",
-		     quotable(key, buf[0], sizeof(buf[0])),
-		     quotable(tok.text, buf[1], sizeof(buf[1])));
+		     spec_quotable(key, buf[0], sizeof(buf[0])),
+		     spec_quotable(tok.text, buf[1], sizeof(buf[1])));
 		cfg_token_release(&tok);
 		return -1;
 	case CFG_TOK_NEWLINE:
 	case CFG_TOK_SEMICOLON:
 	case CFG_TOK_EOF:
 		return fail(p, tok.line, "no value for '%s'",
-			    quotable(key, buf[0], sizeof(buf[0])));
+			    spec_quotable(key, buf[0], sizeof(buf[0])));
 	default:
 		return fail_at_token(p, &tok, "a value");
 	}
@@ -300,7 +289,7 @@ static int set_type(struct parser *p, const struct key_desc *key,
 		    struct cfg_value *v)
 {
 	const char *type = v->scalar.text;
-	char buf[QUOTE_MAX + 4];
+	char buf[SPEC_QUOTE_BUF];
 
 	(void)key;
 	if (!strcmp(type, "pvh"))
@@ -311,7 +300,7 @@ static int set_type(struct parser *p, const struct key_desc *key,
 			    type);
 	return fail(p, v->line,
 		    "unknown type \"%s\": hxen boots guests as PVH (type = \"pvh\")",
-		    quotable(type, buf, sizeof(buf)));
+		    spec_quotable(type, buf, sizeof(buf)));
 }
 
 static int reject_builder(struct parser *p, const struct key_desc *key,
@@ -369,60 +358,20 @@ static int set_maxvcpus(struct parser *p, const struct key_desc *key,
 	return 0;
 }
 
-/* Append @path's components to @out as "/c", leaving out "" and ".". */
-static size_t append_components(char *out, size_t len, const char *path)
-{
-	while (*path) {
-		const char *end;
-
-		while (*path == '/')
-			path++;
-		end = strchrnul(path, '/');
-		if (end > path && !(end - path == 1 && *path == '.')) {
-			out[len++] = '/';
-			memcpy(out + len, path, end - path);
-			len += end - path;
-		}
-		path = end;
-	}
-	return len;
-}
-
-/*
- * @path, made absolute against @dir if relative, without repeated
- * slashes or "." components.  ".." is kept: it may cross a symbolic link.
- */
-static char *absolute_path(const char *dir, const char *path)
-{
-	size_t dir_len = path[0] == '/' ? 0 : strlen(dir);
-	char *out = malloc(dir_len + strlen(path) + 3);
-	size_t len = 0;
-
-	if (!out)
-		return NULL;
-	if (dir_len)
-		len = append_components(out, len, dir);
-	len = append_components(out, len, path);
-	if (!len)
-		out[len++] = '/';
-	out[len] = '\0';
-	return out;
-}
-
 static int set_path(struct parser *p, const struct key_desc *key,
 		    struct cfg_value *v)
 {
 	const char *path = v->scalar.text;
 	char **slot = field_of(p, key);
-	char buf[QUOTE_MAX + 4];
+	char buf[SPEC_QUOTE_BUF];
 
 	if (!*path)
 		return fail(p, v->line, "'%s' must not be empty", key->name);
 	if (path[0] != '/' && !p->base_dir)
 		return fail(p, v->line,
 			    "'%s' is a relative path ('%s') with no directory to resolve it against",
-			    key->name, quotable(path, buf, sizeof(buf)));
-	*slot = absolute_path(p->base_dir, path);
+			    key->name, spec_quotable(path, buf, sizeof(buf)));
+	*slot = spec_absolute_path(p->base_dir, path);
 	if (!*slot)
 		return fail(p, v->line, "out of memory");
 	if (strlen(*slot) >= PATH_MAX)
@@ -460,7 +409,7 @@ static int set_action(struct parser *p, const struct key_desc *key,
 {
 	const char *action = v->scalar.text;
 	enum vm_action *slot = field_of(p, key);
-	char buf[QUOTE_MAX + 4];
+	char buf[SPEC_QUOTE_BUF];
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(action_names); i++) {
@@ -476,7 +425,7 @@ static int set_action(struct parser *p, const struct key_desc *key,
 				    key->name, action);
 	return fail(p, v->line,
 		    "unknown action \"%s\" for '%s' (use \"destroy\", \"restart\" or \"preserve\")",
-		    quotable(action, buf, sizeof(buf)), key->name);
+		    spec_quotable(action, buf, sizeof(buf)), key->name);
 }
 
 static bool is_hex_digit(char c)
@@ -658,12 +607,12 @@ static int apply_setting(struct parser *p, const struct cfg_token *name,
 			 struct cfg_value *v)
 {
 	const struct key_desc *key = find_key(name->text);
-	char buf[QUOTE_MAX + 4];
+	char buf[SPEC_QUOTE_BUF];
 	unsigned int *seen;
 
 	if (!key)
 		return fail(p, name->line, "unknown key '%s'",
-			    quotable(name->text, buf, sizeof(buf)));
+			    spec_quotable(name->text, buf, sizeof(buf)));
 	seen = &p->key_line[key - keys];
 	if (*seen)
 		return fail(p, name->line, "'%s' is set twice (first on line %u)",
@@ -681,8 +630,8 @@ static int apply_setting(struct parser *p, const struct cfg_token *name,
 /* KEY = VALUE, after the KEY. */
 static int parse_setting(struct parser *p, const struct cfg_token *name)
 {
-	char expected[QUOTE_MAX + 64], buf[QUOTE_MAX + 4];
-	const char *key = quotable(name->text, buf, sizeof(buf));
+	char expected[SPEC_QUOTE_MAX + 64], buf[SPEC_QUOTE_BUF];
+	const char *key = spec_quotable(name->text, buf, sizeof(buf));
 	struct cfg_value v = { 0 };
 	struct cfg_token tok;
 	int rc;
