@@ -131,6 +131,13 @@ dk_missing() {
 	2:*"none.qcow2"*"No such file"*) pass disk/missing-image-error ;;
 	*) fail disk/missing-image-error "exit $st: $(echo "$out" | tr '\n' ' ' | head -c 300)" ;;
 	esac
+	# hxenctl shows why its ioemu did not start.
+	as carol /usr/bin/hxenctl create "$DK/missing.cfg"
+	case "$ST:$OUT" in
+	0:*) fail disk/hxenctl-missing-image "created: $OUT" ;;
+	*"none.qcow2"*"No such file"*) pass disk/hxenctl-missing-image ;;
+	*) fail disk/hxenctl-missing-image "exit $ST: $(echo "$OUT" | tr '\n' ' ' | head -c 300)" ;;
+	esac
 }
 
 # Guest crash, then SIGKILL of ioemu, each in the middle of writes.

@@ -36,6 +36,21 @@ nt_tests() {
 	head -c 30000 /dev/urandom | od -A n -t x1 >"$NT/www/host.txt"
 	want_host=$(sha256sum "$NT/www/host.txt" | cut -d' ' -f1)
 	httpd -p "127.0.0.1:$NT_HOST_PORT" -h "$NT/www"
+	# A forward from a port that is taken stops ioemu at start.
+	cat >"$NT/taken.cfg" <<-EOF
+		name = "taken"
+		memory = 32
+		kernel = "$LG/vmlinuz"
+		vif = [ 'hostfwd=tcp:127.0.0.1:$NT_HOST_PORT-:80' ]
+	EOF
+	chmod 0644 "$NT/taken.cfg"
+	out=$(runas "${HXT_MEMBER% *}" "${HXT_MEMBER#* }" "$HXT_HXEN_GID" \
+		/usr/bin/ioemu --stdio "$NT/taken.cfg" </dev/null 2>&1)
+	st=$?
+	case "$st:$out" in
+	2:*"$NT_HOST_PORT"*"in use"*) pass net/taken-port-error ;;
+	*) fail net/taken-port-error "exit $st: $(echo "$out" | tr '\n' ' ' | head -c 300)" ;;
+	esac
 	LG_EXTRA_CFG="vif = [ 'type=user, hostfwd=tcp:127.0.0.1:$NT_FWD_PORT-:8000' ]"
 	lg_start net 1
 	LG_EXTRA_CFG=

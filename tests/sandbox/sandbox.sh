@@ -117,12 +117,18 @@ hxs_initrd() {
 	if [ -x "$HXK_REPO/userspace/hxenctl/hxenctl" ]; then
 		hxs_add_binary "$r" "$HXK_REPO/userspace/hxenctl/hxenctl"
 	fi
+	# The crash mode's disk: virtio-blk and ext4 in the sandbox itself.
+	if [ "$mode" = crash ]; then
+		HXS_GUEST_MODULES="crc32c_generic ext4 virtio_pci virtio_blk" \
+			hxs_guest_modules "$r" "$moddir" || { rm -rf "$r"; return 1; }
+	fi
 	if [ -x "$HXK_REPO/ioemu/ioemu" ]; then
 		hxs_add_binary "$r" "$HXK_REPO/ioemu/ioemu"
 		mkdir -p "$r/lib/hxt/linux"
 		cp "$img/boot/vmlinuz-$rel" "$r/lib/hxt/linux/vmlinuz"
 		hxs_guest_initrd "$r/lib/hxt/linux/initrd.gz" "$moddir" || { rm -rf "$r"; return 1; }
-		cp "$HXS_DIR/linux-tests.sh" "$HXS_DIR/disk-tests.sh" "$HXS_DIR/net-tests.sh" "$r/lib/hxt/"
+		cp "$HXS_DIR/linux-tests.sh" "$HXS_DIR/disk-tests.sh" "$HXS_DIR/net-tests.sh" \
+			"$HXS_DIR/disk-crash.sh" "$r/lib/hxt/"
 		# Disk images: made by createimg, checked by qemu-img.
 		hxs_add_binary "$r" "$HXK_REPO/userspace/createimg/createimg"
 		hxs_add_binary "$r" "$(command -v qemu-img)"
@@ -159,6 +165,7 @@ hxs_initrd() {
 		HXT_LINUX_DEBUG=${HXT_LINUX_DEBUG:-}
 		HXT_LINUX_SOAK=${HXT_LINUX_SOAK:-}
 		HXT_LINUX_ONLY=${HXT_LINUX_ONLY:-}
+		HXT_BENCH_ONLY=${HXT_BENCH_ONLY:-}
 		HXT_GUEST_EXTRA="${HXT_GUEST_EXTRA:-}"
 		HXT_BOOT_ROUNDS=${HXT_BOOT_ROUNDS:-2}
 		HXT_LINE=$line
@@ -179,6 +186,38 @@ hxs_initrd() {
 	return $rc
 }
 
+# hxs_crash_disk FILE : an empty ext4 filesystem of 128 MiB in FILE.
+hxs_crash_disk() {
+	rm -f "$1"
+	truncate -s 128M "$1" && mkfs.ext4 -q -F "$1" >/dev/null 2>&1
+}
+
+# hxs_crash_check LINE WORK RESULTS : after the crash mode's boot, the
+# MiB the guest wrote and flushed before the sandbox crashed must be in
+# the image on the crash disk (its journal replayed first, as a reboot
+# would).
+hxs_crash_check() {
+	local line=$1 work=$2 res=$3 want got img=$2/crash.qcow2 raw=$2/crash.raw chk
+	want=$(sed -n 's/^HXT: CRASH-SHA \([0-9a-f]*\).*/\1/p' "$res" | tr -d '\r' | head -n 1)
+	[ -n "$want" ] || { t_fail "sandbox/$line/disk/flushed-data-survives-host-crash" "the guest reported no checksum"; return; }
+	rm -f "$img" "$raw"
+	e2fsck -fy "$work/crashdisk.img" >"$work/e2fsck.log" 2>&1
+	if ! debugfs -R "dump /crash.qcow2 $img" "$work/crashdisk.img" >"$work/debugfs.log" 2>&1 || [ ! -s "$img" ]; then
+		t_fail "sandbox/$line/disk/flushed-data-survives-host-crash" "no image on the crash disk: $(tail -n 3 "$work/debugfs.log" | tr '\n' ' ')"
+		return
+	fi
+	qemu-img check -f qcow2 "$img" >"$work/check.log" 2>&1
+	hx_log "$line: qemu-img check after the host crash (exit $?): $(tail -n 2 "$work/check.log" | tr '\n' ' ')"
+	got=$(qemu-img convert -f qcow2 -O raw "$img" "$raw" 2>&1 &&
+		dd if="$raw" bs=64k skip=32 count=16 2>/dev/null | sha256sum | cut -d' ' -f1)
+	if [ "$got" = "$want" ]; then
+		t_pass "sandbox/$line/disk/flushed-data-survives-host-crash"
+	else
+		t_fail "sandbox/$line/disk/flushed-data-survives-host-crash" "guest '$want', image after the crash '$got'"
+	fi
+	rm -f "$raw"
+}
+
 # hxs_boot VMLINUZ INITRD CONSOLE RESULTS [interactive] : boot once in
 # QEMU TCG with a hard timeout.  The console goes to CONSOLE (and to the
 # terminal too when interactive), the guest's ttyS1 to RESULTS.
@@ -187,7 +226,7 @@ hxs_boot() {
 	local qemu=(qemu-system-x86_64 -accel "tcg,thread=$HXT_TCG_THREAD" -cpu max -smp 2 -m 1024 -nographic -no-reboot
 		-kernel "$kernel" -initrd "$initrd"
 		-append 'console=ttyS0 loglevel=7 panic=-1 rdinit=/init'
-		-serial mon:stdio -serial "file:$res")
+		-serial mon:stdio -serial "file:$res" "${HXS_QEMU_EXTRA[@]}")
 	: >"$res"
 	if [ -n "$inter" ]; then
 		timeout -k 10 "$HXT_TIMEOUT" "${qemu[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log"
@@ -226,6 +265,11 @@ hxs_run_line() {
 		return 0
 	fi
 	res=$work/results
+	HXS_QEMU_EXTRA=()
+	if [ "$mode" = crash ]; then
+		hxs_crash_disk "$work/crashdisk.img" || { t_fail "sandbox/$line/crash-disk" "cannot make the crash disk"; return 0; }
+		HXS_QEMU_EXTRA=(-drive "file=$work/crashdisk.img,if=virtio,format=raw")
+	fi
 	kernel=$img/boot/vmlinuz-$rel
 	if [ "$HXT_BOOT" = pvh ]; then
 		kernel=$(hxk_vmlinux "$img" "$rel") ||
@@ -263,6 +307,7 @@ hxs_run_line() {
 			t_fail "sandbox/$line/${entry%%: *}" "${entry#*: }" ;;
 		esac
 	done < <(tr -d '\r' <"$res")
+	[ "$mode" = crash ] && hxs_crash_check "$line" "$work" "$res"
 	if tr -d '\r' <"$res" | grep -qx 'HXT: DONE'; then
 		t_pass "sandbox/$line/boot"
 	else
