@@ -22,6 +22,7 @@
 
 #define SECTOR_SHIFT		9
 #define BLKBACK_LOGGED_BAD	5
+#define BLKBACK_PUSH_BATCH	8
 #define SECTORS_PER_PAGE	8
 #define SEGS_PER_INDIRECT_PAGE	(4096 / sizeof(struct blkif_request_segment))
 
@@ -53,7 +54,18 @@ static void respond(struct blkback *b, struct blk_job *job, int16_t status)
 	rsp->operation = job->rsp_op;
 	rsp->status = status;
 	b->ring.rsp_prod_pvt++;
-	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&b->ring, notify);
+	b->unpushed++;
+	/*
+	 * Answers done while others are still in flight wait for them (up
+	 * to BLKBACK_PUSH_BATCH): a request split in several reaches the
+	 * guest as one interrupt, not one each.  The last request in
+	 * flight always pushes, so no answer waits for ever.
+	 */
+	notify = 0;
+	if (b->in_flight == 1 || b->unpushed >= BLKBACK_PUSH_BATCH) {
+		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&b->ring, notify);
+		b->unpushed = 0;
+	}
 	b->stats.requests++;
 	if (status != BLKIF_RSP_OKAY)
 		b->stats.errors++;
@@ -423,6 +435,7 @@ int blkif_ring_start(struct blkback *b)
 		b->free_jobs = &b->jobs[i];
 	}
 	b->in_flight = 0;
+	b->unpushed = 0;
 	b->ring_waits = false;
 	b->quit = false;
 	b->broken = false;

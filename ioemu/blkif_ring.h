@@ -69,6 +69,7 @@ struct blkback {
 	struct blk_job *queue, **queue_tail;
 	struct blk_job *free_jobs;
 	unsigned int in_flight;
+	unsigned int unpushed;		/* answers not yet shown the guest */
 	bool ring_waits;		/* consuming stopped: no free job */
 	bool quit;
 	struct blkback_stats stats;
