@@ -478,5 +478,7 @@ lg_lifecycle_tests
 lg_hxenctl_tests
 . /lib/hxt/disk-tests.sh
 . /lib/hxt/net-tests.sh
-# The hypercalls the guests made that hxen refused.
-dmesg | grep 'refused' | sed 's/^/refused: /' | head -n 40
+# as() left command output in OUT; the rest of /init writes to it.
+OUT=/tmp/out
+# The hypercalls the guests made that hxen refused (each once).
+dmesg | grep 'refused' | sed 's/^\[[ 0-9.]*\] //' | sort -u | sed 's/^/refused: /' | head -n 40
