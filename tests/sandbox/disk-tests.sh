@@ -145,10 +145,10 @@ dk_missing() {
 	esac
 	# hxenctl shows why its ioemu did not start.
 	as carol /usr/bin/hxenctl create "$DK/missing.cfg"
-	case "$ST:$OUT" in
-	0:*) fail disk/hxenctl-missing-image "created: $OUT" ;;
+	case "$ST:$AS_OUT" in
+	0:*) fail disk/hxenctl-missing-image "created: $AS_OUT" ;;
 	*"none.qcow2"*"No such file"*) pass disk/hxenctl-missing-image ;;
-	*) fail disk/hxenctl-missing-image "exit $ST: $(echo "$OUT" | tr '\n' ' ' | head -c 300)" ;;
+	*) fail disk/hxenctl-missing-image "exit $ST: $(echo "$AS_OUT" | tr '\n' ' ' | head -c 300)" ;;
 	esac
 }
 

@@ -153,7 +153,8 @@ lg_cache_tests() {
 }
 
 # as USER CMD... : run a command as carol (group hxen) or alice (hxen too,
-# another user); status in $ST, output in $OUT.
+# another user); status in $ST, output in $AS_OUT (not
+# $OUT, the file /init's own run() writes).
 as() {
 	who=$1
 	shift
@@ -163,7 +164,7 @@ as() {
 	esac
 	uid=$1 gid=$2
 	shift 2
-	OUT=$(XDG_CACHE_HOME=$LG_CACHE runas "$uid" "$gid" "$HXT_HXEN_GID" "$@" 2>&1)
+	AS_OUT=$(XDG_CACHE_HOME=$LG_CACHE runas "$uid" "$gid" "$HXT_HXEN_GID" "$@" 2>&1)
 	ST=$?
 }
 
@@ -179,22 +180,22 @@ lg_hxenctl_tests() {
 	EOF
 	pages0=$(param pages)
 	as carol /usr/bin/hxenctl create /tmp/hc.cfg
-	if [ "$ST" -eq 0 ]; then pass linux/hxenctl/create; else fail linux/hxenctl/create "exit $ST: $OUT"; fi
+	if [ "$ST" -eq 0 ]; then pass linux/hxenctl/create; else fail linux/hxenctl/create "exit $ST: $AS_OUT"; fi
 	as carol /usr/bin/hxenctl list
-	case $OUT in
+	case $AS_OUT in
 	*hc*running*) pass linux/hxenctl/list ;;
-	*) fail linux/hxenctl/list "$OUT" ;;
+	*) fail linux/hxenctl/list "$AS_OUT" ;;
 	esac
 	as alice /usr/bin/hxenctl list
-	case $OUT in
-	*hc*) fail linux/hxenctl/other-user-cannot-list "$OUT" ;;
-	*) if [ "$ST" -eq 0 ]; then pass linux/hxenctl/other-user-cannot-list; else fail linux/hxenctl/other-user-cannot-list "exit $ST: $OUT"; fi ;;
+	case $AS_OUT in
+	*hc*) fail linux/hxenctl/other-user-cannot-list "$AS_OUT" ;;
+	*) if [ "$ST" -eq 0 ]; then pass linux/hxenctl/other-user-cannot-list; else fail linux/hxenctl/other-user-cannot-list "exit $ST: $AS_OUT"; fi ;;
 	esac
 	as alice /usr/bin/hxenctl destroy hc
-	if [ "$ST" -ne 0 ] && echo "$OUT" | grep -q "no VM named 'hc'"; then
+	if [ "$ST" -ne 0 ] && echo "$AS_OUT" | grep -q "no VM named 'hc'"; then
 		pass linux/hxenctl/other-user-cannot-destroy
 	else
-		fail linux/hxenctl/other-user-cannot-destroy "exit $ST: $OUT"
+		fail linux/hxenctl/other-user-cannot-destroy "exit $ST: $AS_OUT"
 	fi
 	# The console, through hxenctl: a command typed there is answered.
 	rm -f /tmp/hc.in; mkfifo /tmp/hc.in; chmod 0666 /tmp/hc.in
@@ -214,12 +215,12 @@ lg_hxenctl_tests() {
 	if [ "$ST" -eq 0 ]; then
 		pass linux/hxenctl/shutdown
 	else
-		fail linux/hxenctl/shutdown "exit $ST: $OUT"
+		fail linux/hxenctl/shutdown "exit $ST: $AS_OUT"
 		tail -n 30 /tmp/hxen-*/hc.log /run/user/*/hxen/hc.log 2>/dev/null | sed 's/^/hc| /'
 	fi
 	as carol /usr/bin/hxenctl list
-	case $OUT in
-	*hc*) fail linux/hxenctl/gone-after-shutdown "$OUT" ;;
+	case $AS_OUT in
+	*hc*) fail linux/hxenctl/gone-after-shutdown "$AS_OUT" ;;
 	*) pass linux/hxenctl/gone-after-shutdown ;;
 	esac
 	kill "$cpid" 2>/dev/null
@@ -240,7 +241,7 @@ lg_hxenctl_tests() {
 			fail linux/sigkill-frees-everything "pages $(param pages) (was $pages0), refcnt $(cat /sys/module/hxen/refcnt)"
 		fi
 	else
-		fail linux/sigkill-frees-everything "no ioemu running after create: $OUT"
+		fail linux/sigkill-frees-everything "no ioemu running after create: $AS_OUT"
 	fi
 }
 
@@ -259,7 +260,7 @@ lg_demo() {
 	cat /tmp/demo.cfg
 	echo "\$ hxenctl create demo.cfg      # as user carol, in group hxen"
 	as carol /usr/bin/hxenctl create /tmp/demo.cfg
-	echo "$OUT"
+	echo "$AS_OUT"
 	if [ "$ST" -ne 0 ]; then
 		fail demo/create "exit $ST"
 		return
@@ -286,10 +287,10 @@ lg_demo() {
 	if grep -q '^HXDEMO=42' /tmp/demo.out; then pass demo/guest-shell; else fail demo/guest-shell "no answer from the guest"; fi
 	as carol /usr/bin/hxenctl list
 	echo "\$ hxenctl list"
-	echo "$OUT"
+	echo "$AS_OUT"
 	echo "\$ hxenctl shutdown demo"
 	as carol /usr/bin/hxenctl shutdown demo
-	if [ "$ST" -eq 0 ]; then pass demo/shutdown; else fail demo/shutdown "exit $ST: $OUT"; fi
+	if [ "$ST" -eq 0 ]; then pass demo/shutdown; else fail demo/shutdown "exit $ST: $AS_OUT"; fi
 	sleep 1
 	kill "$tailpid" "$cpid" 2>/dev/null
 	exec 8>&-
@@ -338,7 +339,7 @@ lg_boot_bench() {
 			[ "$round" = 1 ] && cold_h=$t
 			[ "$best_h" -eq 0 ] || [ "$t" -lt "$best_h" ] && best_h=$t
 		else
-			say "BENCH: boot: hxen run $round failed: $OUT; log $log: $(tail -c 300 "$log" | tr '\n' ' ')"
+			say "BENCH: boot: hxen run $round failed: $AS_OUT; log $log: $(tail -c 300 "$log" | tr '\n' ' ')"
 		fi
 		as carol /usr/bin/hxenctl destroy bb
 		: >/tmp/kvm.out
@@ -478,7 +479,5 @@ lg_lifecycle_tests
 lg_hxenctl_tests
 . /lib/hxt/disk-tests.sh
 . /lib/hxt/net-tests.sh
-# as() left command output in OUT; the rest of /init writes to it.
-OUT=/tmp/out
 # The hypercalls the guests made that hxen refused (each once).
 dmesg | grep 'refused' | sed 's/^\[[ 0-9.]*\] //' | sort -u | sed 's/^/refused: /' | head -n 40
