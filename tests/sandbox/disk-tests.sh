@@ -6,29 +6,14 @@
 # are what the checks look at.
 
 DK=/tmp/hxt-disks
-DK_SEQ=0
-
 # dk_ask CMD : lg_ask in guest "disk" with a fresh mark each time.
 dk_ask() {
-	DK_SEQ=$((DK_SEQ + 1))
-	lg_ask disk "DK$DK_SEQ" "$1"
+	LG_SEQ=$((LG_SEQ + 1))
+	lg_ask disk "Q$LG_SEQ" "$1"
 }
 
-# dk_expect NAME WANT CMD : the guest's answer to CMD must be WANT.  The
-# first failure shows the ends of the guest's console and ioemu's log.
-dk_expect() {
-	dk_ask "$3"
-	if [ "$ANS" = "$2" ]; then
-		pass "disk/$1"
-		return
-	fi
-	fail "disk/$1" "want '$2', got '$ANS'"
-	if [ -z "${DK_SHOWN:-}" ]; then
-		DK_SHOWN=1
-		tail -n 40 /tmp/disk.out | sed 's/^/guest| /'
-		tail -n 20 /tmp/disk.err | sed 's/^/ioemu| /'
-	fi
-}
+# dk_expect NAME WANT CMD : lg_expect for guest "disk".
+dk_expect() { lg_expect disk "disk/$1" "$2" "$3"; }
 
 # dk_wait_inits N : wait until the console has shown N guest boots.
 dk_wait_inits() {

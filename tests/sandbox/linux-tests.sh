@@ -61,6 +61,24 @@ lg_ask() {
 	fi
 }
 
+# lg_expect GUEST CHECK WANT CMD : the answer of guest GUEST to CMD must
+# be WANT (a fresh mark each time).  The first failure for GUEST shows
+# the ends of its console and of its ioemu's log.
+LG_SEQ=0
+lg_expect() {
+	LG_SEQ=$((LG_SEQ + 1))
+	lg_ask "$1" "Q$LG_SEQ" "$4"
+	if [ "$ANS" = "$3" ]; then
+		pass "$2"
+		return
+	fi
+	fail "$2" "want '$3', got '$ANS'"
+	case " ${LG_SHOWN:-} " in *" $1 "*) return ;; esac
+	LG_SHOWN="${LG_SHOWN:-} $1"
+	tail -n 40 "/tmp/$1.out" | sed 's/^/guest| /'
+	tail -n 20 "/tmp/$1.err" | sed 's/^/ioemu| /'
+}
+
 # lg_exit_status : wait for ioemu to end (up to 60 s); status in $LG_ST.
 lg_exit_status() {
 	i=0

@@ -7,28 +7,15 @@
 # sandbox has no name server for user-mode networking to forward to.
 
 NT=/tmp/hxt-net
-NT_SEQ=0
 NT_HOST_PORT=18080
 NT_FWD_PORT=12222
 
 nt_ask() {
-	NT_SEQ=$((NT_SEQ + 1))
-	lg_ask net "NT$NT_SEQ" "$1"
+	LG_SEQ=$((LG_SEQ + 1))
+	lg_ask net "Q$LG_SEQ" "$1"
 }
 
-nt_expect() {
-	nt_ask "$3"
-	if [ "$ANS" = "$2" ]; then
-		pass "net/$1"
-		return
-	fi
-	fail "net/$1" "want '$2', got '$ANS'"
-	if [ -z "${NT_SHOWN:-}" ]; then
-		NT_SHOWN=1
-		tail -n 40 /tmp/net.out | sed 's/^/guest| /'
-		tail -n 20 /tmp/net.err | sed 's/^/ioemu| /'
-	fi
-}
+nt_expect() { lg_expect net "net/$1" "$2" "$3"; }
 
 nt_tests() {
 	rm -rf "$NT" && mkdir -p "$NT/www" || { fail net/setup "no $NT"; return; }
