@@ -87,10 +87,20 @@ void hxh_guest_exit(void)
 	 * #VMEXIT left DR7 with every breakpoint off (and DR0-DR3 may hold
 	 * the guest's): put back the host's, e.g. a debugger's watchpoints.
 	 */
-	if (hw_breakpoint_active())
-		hw_breakpoint_restore();
+	hxh_restore_host_debugregs();
 	local_irq_enable();
 	kernel_fpu_end();
+}
+
+void hxh_restore_host_debugregs(void)
+{
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+}
+
+bool hxh_cpu_switch_hooks(void)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_NOTIFIERS);
 }
 
 void hxh_machine_check(void)

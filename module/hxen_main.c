@@ -19,8 +19,11 @@
 
 /*
  * Read-only counters for tests and monitoring:
- * /sys/module/hxen/parameters/{pages,vms}.
+ * /sys/module/hxen/parameters/{pages,vms,shared_runs,tlb_cleanups}.
  */
+/* Which counter a hxen_arch_stat_ops parameter shows. */
+static int hxen_shared_runs_tag, hxen_tlb_cleanups_tag;
+
 static int hxen_get_pages(char *buf, const struct kernel_param *kp)
 {
 	return sysfs_emit(buf, "%lld\n", atomic64_read(&hxen_pages_held));
@@ -39,23 +42,45 @@ static const struct kernel_param_ops hxen_vms_ops = {
 	.get = hxen_get_vms,
 };
 
+static int hxen_get_arch_stat(char *buf, const struct kernel_param *kp)
+{
+	struct hx_arch_stats st;
+
+	hx_arch_get_stats(&st);
+	return sysfs_emit(buf, "%llu\n", kp->arg == &hxen_shared_runs_tag ?
+			  st.shared_runs : st.tlb_cleanups);
+}
+
+static const struct kernel_param_ops hxen_arch_stat_ops = {
+	.get = hxen_get_arch_stat,
+};
+
 module_param_cb(pages, &hxen_pages_ops, NULL, 0444);
 MODULE_PARM_DESC(pages, "guest RAM pages (4 KiB) held by all VMs");
 module_param_cb(vms, &hxen_vms_ops, NULL, 0444);
 MODULE_PARM_DESC(vms, "VMs alive");
+module_param_cb(shared_runs, &hxen_arch_stat_ops, &hxen_shared_runs_tag, 0444);
+MODULE_PARM_DESC(shared_runs,
+		 "guest runs inside SVM that another hypervisor turned on");
+module_param_cb(tlb_cleanups, &hxen_arch_stat_ops, &hxen_tlb_cleanups_tag,
+		0444);
+MODULE_PARM_DESC(tlb_cleanups,
+		 "TLB flushes done for that hypervisor before leaving a CPU");
 
 static int hxen_cpuhp_state;
 
 /* A CPU going offline must not keep SVM/VMX on that hxen turned on. */
 static int hxen_cpu_offline(unsigned int cpu)
 {
-	hx_arch->cpu_down();
+	if (hx_arch->cpu_down)
+		hx_arch->cpu_down();
 	return 0;
 }
 
 static void hxen_cpu_down_one(void *unused)
 {
-	hx_arch->cpu_down();
+	if (hx_arch->cpu_down)
+		hx_arch->cpu_down();
 }
 
 /* Nor may a reboot or kexec start the next kernel with it on. */
@@ -88,6 +113,7 @@ static int __init hxen_arch_setup(void)
 	}
 	hxen_cpuhp_state = ret;
 	register_reboot_notifier(&hxen_reboot_nb);
+	hxen_vcpu_hooks_init();
 	pr_info("using %s\n", hx_arch->name);
 	return 0;
 }
@@ -96,6 +122,7 @@ static void hxen_arch_teardown(void)
 {
 	if (!hx_arch)
 		return;
+	hxen_vcpu_hooks_exit();
 	unregister_reboot_notifier(&hxen_reboot_nb);
 	cpuhp_remove_state_nocalls(hxen_cpuhp_state);
 	hx_arch_exit();

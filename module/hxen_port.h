@@ -37,6 +37,10 @@ void hxen_dev_unregister(void);
 /* HXEN_CREATE_VM: a new VM and the fd that owns it. */
 int hxen_vm_create_fd(void);
 
+/* Module load and unload: the hooks that follow vCPU threads across CPUs. */
+void hxen_vcpu_hooks_init(void);
+void hxen_vcpu_hooks_exit(void);
+
 /* HXEN_VM_CREATE_VCPU: vCPU @id of @vm, whose fd is @vm_file. */
 int hxen_vcpu_create_fd(struct hxen_vm *vm, struct file *vm_file,
 			unsigned long id);

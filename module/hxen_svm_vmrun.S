@@ -104,3 +104,20 @@ SYM_FUNC_START(hxh_svm_vmrun)
 	pop	%rbp
 	RET
 SYM_FUNC_END(hxh_svm_vmrun)
+
+/*
+ * void hxh_svm_vmrun_empty(u64 vmcb_pa)
+ *
+ * VMRUN a guest that exits before its first instruction, for what VMRUN
+ * itself does (the TLB flush its VMCB asks for).  The guest runs no code,
+ * so the general registers stay the host's; #VMEXIT brings back rax, rsp
+ * and the rest of what VMRUN switched.  Called with interrupts off.
+ */
+SYM_FUNC_START(hxh_svm_vmrun_empty)
+	mov	%rdi, %rax
+	clgi
+	vmrun	%rax
+	stgi
+	xor	%eax, %eax
+	RET
+SYM_FUNC_END(hxh_svm_vmrun_empty)

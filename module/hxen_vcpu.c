@@ -16,6 +16,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -26,6 +27,7 @@
 #include "compat.h"
 #include "hxen_port.h"
 #include "hxen_types.h"
+#include <hxen/arch.h>
 #include <hxen/host.h>
 #include <hxen/vcpu.h>
 #include <hxen/vm.h>
@@ -51,6 +53,10 @@ struct hxen_vcpu {
 	int timer_cpu;
 	/* The thread inside HXEN_VCPU_RUN, for kicks from interrupts. */
 	struct task_struct *runner;
+#ifdef CONFIG_PREEMPT_NOTIFIERS
+	/* Tells the core when the runner comes onto or leaves a CPU. */
+	struct preempt_notifier switch_hook;
+#endif
 };
 
 int hxh_vcpu_block_until(void *host, bool (*ready)(void *arg), void *arg,
@@ -213,6 +219,71 @@ static void hxen_vcpu_report_exit(struct hxen_vcpu *v)
 	}
 }
 
+/*
+ * Another hypervisor's guests may run on a CPU whenever the vCPU thread
+ * is off it, so the core hears of every arrival and departure: while
+ * HXEN_VCPU_RUN runs, from preempt notifiers (as KVM's vcpu_load/put).
+ */
+#ifdef CONFIG_PREEMPT_NOTIFIERS
+static void hxen_vcpu_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	hx_arch_cpu_arrive(cpu);
+}
+
+static void hxen_vcpu_sched_out(struct preempt_notifier *pn,
+				struct task_struct *next)
+{
+	hx_arch_cpu_leave();
+}
+
+static struct preempt_ops hxen_vcpu_preempt_ops = {
+	.sched_in = hxen_vcpu_sched_in,
+	.sched_out = hxen_vcpu_sched_out,
+};
+
+void hxen_vcpu_hooks_init(void)
+{
+	preempt_notifier_inc();
+}
+
+void hxen_vcpu_hooks_exit(void)
+{
+	preempt_notifier_dec();
+}
+#else
+void hxen_vcpu_hooks_init(void)
+{
+}
+
+void hxen_vcpu_hooks_exit(void)
+{
+}
+#endif
+
+static void hxen_vcpu_arrive(struct hxen_vcpu *v)
+{
+	preempt_disable();
+#ifdef CONFIG_PREEMPT_NOTIFIERS
+	preempt_notifier_register(&v->switch_hook);
+#endif
+	hx_arch_cpu_arrive(smp_processor_id());
+	preempt_enable();
+}
+
+static void hxen_vcpu_leave(struct hxen_vcpu *v)
+{
+	unsigned long flags;
+
+	preempt_disable();
+#ifdef CONFIG_PREEMPT_NOTIFIERS
+	preempt_notifier_unregister(&v->switch_hook);
+#endif
+	local_irq_save(flags);
+	hx_arch_cpu_leave();
+	local_irq_restore(flags);
+	preempt_enable();
+}
+
 static long hxen_vcpu_run(struct hxen_vcpu *v)
 {
 	struct hx_exit *e = &v->core->exit;
@@ -222,7 +293,9 @@ static long hxen_vcpu_run(struct hxen_vcpu *v)
 	if (e->reason == HX_EXIT_MMIO && !e->mmio.is_write)
 		memcpy(e->mmio.data, v->run->mmio.data, sizeof(e->mmio.data));
 	WRITE_ONCE(v->runner, current);
+	hxen_vcpu_arrive(v);
 	err = hx_vcpu_run(v->core);
+	hxen_vcpu_leave(v);
 	WRITE_ONCE(v->runner, NULL);
 	hxen_vcpu_report_exit(v);
 	return err;
@@ -618,6 +691,9 @@ int hxen_vcpu_create_fd(struct hxen_vm *vm, struct file *vm_file,
 	v->run = page_address(v->run_page);
 	mutex_init(&v->lock);
 	init_waitqueue_head(&v->wq);
+#ifdef CONFIG_PREEMPT_NOTIFIERS
+	preempt_notifier_init(&v->switch_hook, &hxen_vcpu_preempt_ops);
+#endif
 	hxen_hrtimer_setup(&v->timer, hxen_vcpu_timer_fn, CLOCK_MONOTONIC,
 			   HRTIMER_MODE_ABS_PINNED);
 	v->vm = vm;

@@ -142,13 +142,13 @@ mkdir -p "$r/sys/module/hxen" && echo "$ver" >"$r/sys/module/hxen/version"
 getent group hxen >/dev/null || hxgroup_added=1
 [ -n "${hxgroup_added:-}" ] && groupadd --system hxen
 chgrp hxen "$dev" && chmod 0660 "$dev"
-t_expect hxenctl/doctor-all-ok 0 "module is loaded, version $ver.*root:hxen, mode 0660.*running as root.*AMD SVM is available with nested paging.*No problems found" \
+t_expect hxenctl/doctor-all-ok 0 "module is loaded, version $ver.*root:hxen, mode 0660.*running as root.*AMD SVM is available with nested paging.*coexistence: per-run; no other hypervisor module is loaded.*No problems found" \
 	flat doctor
 mkdir -p "$r/sys/module/kvm_amd" "$r/sys/module/kvm/parameters"
 echo Y >"$r/sys/module/kvm/parameters/enable_virt_at_load"
-t_expect hxenctl/doctor-kvm-holds 0 "\[warn\] another hypervisor \(kvm_amd\) has the virtualization extensions on 2 of 4 CPUs \(kvm.enable_virt_at_load=Y\).*modprobe -r kvm_amd kvm.*enable_virt_at_load=0" \
+t_expect hxenctl/doctor-kvm-holds 0 "\[ok  \] coexistence: shared; another hypervisor \(kvm_amd\) has SVM on on 2 of 4 CPUs \(kvm.enable_virt_at_load=Y\), and hxen runs its guests inside it.*No problems found" \
 	flat doctor_held
-t_expect hxenctl/doctor-kvm-idle 0 "kvm_amd is loaded but does not hold" \
+t_expect hxenctl/doctor-kvm-idle 0 "\[ok  \] coexistence: per-run; kvm_amd is loaded and has SVM off now: hxen turns SVM on only while its guests run" \
 	flat doctor
 chmod 0666 "$dev"
 t_expect hxenctl/doctor-bad-mode 1 "is root:hxen, mode 0666 \(want root:hxen, 0660\).*udevadm trigger" \

@@ -26,6 +26,7 @@ struct doctor {
 	int warnings;
 	bool module_loaded;
 	bool dev_usable;
+	bool svm;		/* the CPU offers AMD SVM */
 	struct hxen_caps caps;
 };
 
@@ -298,6 +299,7 @@ static void check_cpu(struct doctor *d)
 	}
 	if (fd >= 0)
 		close(fd);
+	d->svm = f & HXEN_CAP_SVM;
 
 	if (!(f & (HXEN_CAP_SVM | HXEN_CAP_VMX))) {
 		report(d, "FAIL",
@@ -333,11 +335,17 @@ static void check_cpu(struct doctor *d)
 		       d->dev_usable ? "" : " (from /proc/cpuinfo)");
 }
 
+/*
+ * How hxen lives beside KVM.  On AMD it never needs KVM out of the way:
+ * it turns SVM on only for each guest run, and where another hypervisor
+ * has SVM on it runs its guests inside that ("shared").
+ */
 static void check_other_hypervisor(struct doctor *d)
 {
 	const char *kvm_mod = NULL;
 	char at_load[16] = "";
 	char fix[512];
+	bool held = d->dev_usable && d->caps.nr_cpus_held;
 
 	if (host_exists("/sys/module/kvm_amd"))
 		kvm_mod = "kvm_amd";
@@ -346,13 +354,30 @@ static void check_other_hypervisor(struct doctor *d)
 	host_read_line("/sys/module/kvm/parameters/enable_virt_at_load",
 		       at_load, sizeof(at_load));
 
+	if (d->svm) {
+		if (held)
+			report(d, "ok", NULL,
+			       "coexistence: shared; another hypervisor%s%s%s has SVM on on %u of %u CPUs%s, and hxen runs its guests inside it, leaving it as it found it",
+			       kvm_mod ? " (" : "", kvm_mod ? kvm_mod : "",
+			       kvm_mod ? ")" : "", d->caps.nr_cpus_held,
+			       d->caps.nr_cpus,
+			       at_load[0] == 'Y' ? " (kvm.enable_virt_at_load=Y)" : "");
+		else if (kvm_mod)
+			report(d, "ok", NULL,
+			       "coexistence: per-run; %s is loaded and%s has SVM off now: hxen turns SVM on only while its guests run, so KVM can start guests at any time",
+			       kvm_mod, d->dev_usable ? "" : " (without the module, not checked)");
+		else
+			report(d, "ok", NULL,
+			       "coexistence: per-run; no other hypervisor module is loaded, and hxen turns SVM on only while its guests run");
+		return;
+	}
+
 	snprintf(fix, sizeof(fix),
 		 "unload KVM while you use hxen: sudo modprobe -r %s kvm; or let KVM hold it only while its own guests run: echo 'options kvm enable_virt_at_load=0' | sudo tee /etc/modprobe.d/hxen-kvm.conf, then reboot",
-		 kvm_mod ? kvm_mod : "kvm_amd kvm_intel");
-
-	if (d->dev_usable && d->caps.nr_cpus_held) {
+		 kvm_mod ? kvm_mod : "kvm_intel");
+	if (held) {
 		report(d, "warn", fix,
-		       "another hypervisor%s%s%s has the virtualization extensions on %u of %u CPUs%s",
+		       "another hypervisor%s%s%s has VMX on on %u of %u CPUs%s",
 		       kvm_mod ? " (" : "", kvm_mod ? kvm_mod : "",
 		       kvm_mod ? ")" : "", d->caps.nr_cpus_held,
 		       d->caps.nr_cpus,
@@ -365,12 +390,12 @@ static void check_other_hypervisor(struct doctor *d)
 	}
 	if (at_load[0] == 'Y' && !d->dev_usable) {
 		report(d, "warn", fix,
-		       "%s is loaded with kvm.enable_virt_at_load=Y: it holds the virtualization extensions from load time",
+		       "%s is loaded with kvm.enable_virt_at_load=Y: it holds VMX from load time",
 		       kvm_mod);
 		return;
 	}
 	report(d, "ok", NULL,
-	       "%s is loaded but does not hold the virtualization extensions now (it takes them while KVM guests run)",
+	       "%s is loaded but does not hold VMX now (it takes it while KVM guests run)",
 	       kvm_mod);
 }
 

@@ -22,3 +22,22 @@ void hx_arch_exit(void)
 		hx_arch->exit();
 	hx_arch = NULL;
 }
+
+void hx_arch_cpu_arrive(u32 cpu)
+{
+	if (hx_arch)
+		hx_arch->cpu_arrive(cpu);
+}
+
+void hx_arch_cpu_leave(void)
+{
+	if (hx_arch)
+		hx_arch->cpu_leave();
+}
+
+void hx_arch_get_stats(struct hx_arch_stats *st)
+{
+	*st = (struct hx_arch_stats){ 0 };
+	if (hx_arch)
+		hx_arch->stats(st);
+}

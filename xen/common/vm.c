@@ -16,7 +16,7 @@ int hx_vm_create(struct hx_vm **out)
 
 	if (!hx_arch)
 		return -HX_ENODEV;
-	err = hx_arch->check_free();
+	err = hx_arch->check_free ? hx_arch->check_free() : 0;
 	if (err)
 		return err;
 	vm = hx_arch->vm_alloc();
@@ -35,7 +35,7 @@ void hx_vm_destroy(struct hx_vm *vm)
 	hx_ram_free(&vm->ram);
 	hx_xen_free(vm);
 	hx_arch->vm_free(vm);
-	if (--nr_vms == 0)
+	if (--nr_vms == 0 && hx_arch->all_vms_gone)
 		hx_arch->all_vms_gone();
 }
 

@@ -214,6 +214,26 @@ void hxh_svm_vmrun(u64 vmcb_pa, u64 host_save_pa, u64 *gprs)
 	fake_run.vmrun(vmcb_pa, host_save_pa, gprs);
 }
 
+void hxh_svm_vmrun_empty(u64 vmcb_pa)
+{
+	fake_run.empty_runs++;
+	fake_run.empty_vmcb_pa = vmcb_pa;
+	hxh_rdmsr_safe(0xc0000080, &fake_run.empty_efer);
+	hxh_rdmsr_safe(0xc0010117, &fake_run.empty_hsave);
+}
+
+void hxh_restore_host_debugregs(void)
+{
+	fake_run.debugreg_restores++;
+}
+
+bool fake_no_switch_hooks;
+
+bool hxh_cpu_switch_hooks(void)
+{
+	return !fake_no_switch_hooks;
+}
+
 void hxh_machine_check(void)
 {
 	fake_run.machine_checks++;

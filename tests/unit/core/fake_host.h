@@ -79,7 +79,9 @@ void fake_set_cpu(int cpu);
  * - hxh_vcpu_timer_arm() records the deadline; hxh_evtchn_signal() and
  *   hxh_evtchn_put() count per context (an int the test owns);
  * - hxh_signal_pending() says no @signal_after times, then yes (like
- *   fake_mem.stop_after; <0: never).
+ *   fake_mem.stop_after; <0: never);
+ * - hxh_svm_vmrun_empty() records the VMCB and the CPU's EFER and
+ *   VM_HSAVE_PA at the call; hxh_restore_host_debugregs() counts.
  */
 struct fake_run {
 	void (*vmrun)(u64 vmcb_pa, u64 host_save_pa, u64 *gprs);
@@ -103,7 +105,15 @@ struct fake_run {
 	long signal_checks;	/* hxh_signal_pending calls */
 	long rescheds;		/* hxh_cond_resched calls */
 	long on_each_cpu;	/* hxh_on_each_cpu calls */
+	long empty_runs;	/* hxh_svm_vmrun_empty calls */
+	u64 empty_vmcb_pa;	/* ... the last one's VMCB */
+	u64 empty_efer;		/* ... EFER and VM_HSAVE_PA then */
+	u64 empty_hsave;
+	long debugreg_restores;	/* hxh_restore_host_debugregs calls */
 };
+
+/* hxh_cpu_switch_hooks() answers !fake_no_switch_hooks (default: yes). */
+extern bool fake_no_switch_hooks;
 
 extern struct fake_run fake_run;
 

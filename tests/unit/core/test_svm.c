@@ -571,8 +571,9 @@ static void test_probe_failures(void)
 		if (fake_mem.blocks_live || fake_mem.zallocs_live)
 			clean = false;
 	}
+	/* The CPU array, the empty guest's tables, three pages per CPU. */
 	EXPECT("svm/probe-fails-at-every-allocation-without-leak",
-	       clean && probed && n == 1 + 2 * NR_FAKE_CPUS + 1);
+	       clean && probed && n == 2 + 3 * NR_FAKE_CPUS + 1);
 }
 
 static void test_probe(void)
@@ -595,16 +596,18 @@ static void test_probe(void)
 	       msr_on(1, HX_MSR_EFER) == HOST_EFER);
 }
 
-/* Another hypervisor holds SVM on CPU 1. */
-static void test_held_by_other(void)
+/* Another hypervisor has SVM on on CPU 1: a VM can still be made. */
+static void test_vm_beside_other(void)
 {
 	struct hx_vm *v = NULL;
 	long blocks = fake_mem.blocks_live;
 
 	fake_set_msr_on(1, HX_MSR_EFER, HOST_EFER | HX_EFER_SVME);
-	EXPECT("svm/vm-create-busy-while-held",
-	       hx_vm_create(&v) == -HX_EBUSY && !v &&
-	       fake_mem.blocks_live == blocks);
+	EXPECT("svm/vm-create-while-other-has-svm",
+	       hx_vm_create(&v) == 0 && v);
+	hx_vm_destroy(v);
+	EXPECT("svm/vm-beside-other-freed", fake_mem.blocks_live == blocks &&
+	       msr_on(1, HX_MSR_EFER) == (HOST_EFER | HX_EFER_SVME));
 	fake_set_msr_on(1, HX_MSR_EFER, HOST_EFER);
 }
 
@@ -765,56 +768,133 @@ static void test_asids(void)
 	EXPECT("svm/asid-old-generation-renewed", asid[4] == 3 &&
 	       tlb[4] == SVM_TLB_CTL_NONE);
 	EXPECT("svm/asid-other-cpu", asid[5] == 1 &&
-	       tlb[5] == SVM_TLB_CTL_FLUSH_ALL &&
-	       (msr_on(1, HX_MSR_EFER) & HX_EFER_SVME));
+	       tlb[5] == SVM_TLB_CTL_FLUSH_ALL);
 	for (i = 0; i < 4; i++)
 		hx_vcpu_destroy(v[i]);
 	vcpu = keep;
 
-	/* Both CPUs have SVM enabled now, by hxen itself. */
-	EXPECT("svm/check-free-ignores-own-cpus",
-	       hx_arch->check_free() == 0);
+	/* hxen turns SVM on for each run only. */
+	EXPECT("svm/svm-off-between-runs",
+	       msr_on(0, HX_MSR_EFER) == HOST_EFER &&
+	       msr_on(1, HX_MSR_EFER) == HOST_EFER && !fake_run.empty_runs);
 }
 
-/* A CPU another hypervisor holds: the run fails before VMRUN. */
-static void test_run_on_held_cpu(void)
+#define OTHER_HSAVE	0x7770000ULL
+
+/* One run of @v on CPU 1 with an empty script (it ends on the signal). */
+static int run_on_cpu1(struct hx_vcpu *v)
 {
-	struct hx_vcpu *v, *keep = vcpu;
-	struct hx_vm *v2 = NULL;
 	int ret;
 
-	/* CPU 1 goes offline: hxen turns SVM off there... */
+	script_reset();
 	fake_set_cpu(1);
-	hx_arch->cpu_down();
+	ret = hx_vcpu_run(v);
 	fake_set_cpu(0);
-	EXPECT("svm/cpu-down-turns-svm-off",
-	       !(msr_on(1, HX_MSR_EFER) & HX_EFER_SVME) &&
-	       msr_on(1, MSR_VM_HSAVE_PA) == 0);
-	/* ...and let another hypervisor take it. */
+	return ret;
+}
+
+static u64 stat_of(bool cleanups)
+{
+	struct hx_arch_stats st;
+
+	hx_arch_get_stats(&st);
+	return cleanups ? st.tlb_cleanups : st.shared_runs;
+}
+
+static void leave_cpu1(void)
+{
+	fake_set_cpu(1);
+	hx_arch_cpu_leave();
+	fake_set_cpu(0);
+}
+
+/*
+ * CPU 1 belongs to another hypervisor (SVM on, its own VM_HSAVE_PA):
+ * hxen borrows it for the run and leaves both MSRs as it found them,
+ * and keeps the two hypervisors' TLB entries apart.
+ */
+static void test_shared_cpu(void)
+{
+	struct hx_vcpu *v, *keep = vcpu;
+	u64 runs0 = stat_of(false), cleanups0 = stat_of(true);
+	u64 ours = svm_cpus[1].hsave_pa;
+	const struct vmcb *e = hxh_pa_to_va(svm_cpus[1].empty_vmcb_pa);
+	int ret;
+
 	fake_set_msr_on(1, HX_MSR_EFER, HOST_EFER | HX_EFER_SVME);
-	EXPECT("svm/vm-create-busy-with-vms", hx_vm_create(&v2) == -HX_EBUSY);
+	fake_set_msr_on(1, MSR_VM_HSAVE_PA, OTHER_HSAVE);
 	v = hx_vcpu_create(vm, 20);
-	if (!v)
+	if (!v) {
+		EXPECT("svm/shared-vcpu", false);
 		return;
+	}
 	vcpu = v;
 	real_mode(0);
-	script_reset();
-	fake_set_cpu(1);
-	ret = hx_vcpu_run(v);
-	fake_set_cpu(0);
-	EXPECT("svm/run-on-held-cpu-busy", ret == -HX_EBUSY &&
-	       fake_run.vmruns == 0 && fake_run.enters == 1 &&
-	       fake_run.exits == 1 && !fake_run.in_guest);
-	EXPECT("svm/held-cpu-left-alone",
+	hx_arch_cpu_arrive(1);
+	ret = run_on_cpu1(v);
+	EXPECT("svm/shared-run", ret == -HX_EINTR && fake_run.vmruns == 1 &&
+	       rec(0)->cpu == 1 && rec(0)->valid);
+	EXPECT("svm/shared-run-uses-own-hsave", rec(0)->host_hsave == ours &&
+	       ours != OTHER_HSAVE &&
+	       rec(0)->host_efer == (HOST_EFER | HX_EFER_SVME));
+	EXPECT("svm/shared-run-leaves-other-state",
+	       msr_on(1, HX_MSR_EFER) == (HOST_EFER | HX_EFER_SVME) &&
+	       msr_on(1, MSR_VM_HSAVE_PA) == OTHER_HSAVE);
+	EXPECT("svm/shared-first-run-flushes",
+	       rec(0)->tlb_ctl == SVM_TLB_CTL_FLUSH_ALL);
+	EXPECT("svm/shared-run-counted", stat_of(false) == runs0 + 1 &&
+	       stat_of(true) == cleanups0 && !fake_run.empty_runs);
+
+	/* Leaving the CPU: one flushing empty run, then nothing to do. */
+	leave_cpu1();
+	leave_cpu1();
+	EXPECT("svm/leave-cleans-tlb-once", fake_run.empty_runs == 1 &&
+	       fake_run.empty_vmcb_pa == svm_cpus[1].empty_vmcb_pa &&
+	       fake_run.empty_hsave == ours &&
+	       (fake_run.empty_efer & HX_EFER_SVME) &&
+	       fake_run.debugreg_restores == 1 &&
+	       stat_of(true) == cleanups0 + 1);
+	EXPECT("svm/leave-puts-other-hsave-back",
+	       msr_on(1, MSR_VM_HSAVE_PA) == OTHER_HSAVE &&
 	       msr_on(1, HX_MSR_EFER) == (HOST_EFER | HX_EFER_SVME));
+	EXPECT("svm/empty-vmcb", vmrun_valid(e) &&
+	       e->control.tlb_ctl == SVM_TLB_CTL_FLUSH_ALL &&
+	       (e->control.int_ctl & SVM_INT_CTL_V_IRQ) &&
+	       (e->control.intercept_misc1 & SVM_INTERCEPT_VINTR) &&
+	       (e->save.rflags & (1ULL << 9)) &&
+	       (e->control.np_ctl & SVM_NP_ENABLE));
+
+	/* The same thread again, never off the CPU: nothing to flush. */
+	run_on_cpu1(v);
+	EXPECT("svm/shared-again-keeps-tlb", rec(0)->asid &&
+	       rec(0)->tlb_ctl == SVM_TLB_CTL_NONE);
+	/* Back after other threads ran there: flush. */
+	hx_arch_cpu_arrive(1);
+	run_on_cpu1(v);
+	EXPECT("svm/shared-after-arrival-flushes",
+	       rec(0)->tlb_ctl == SVM_TLB_CTL_FLUSH_ALL);
+
+	/* The other hypervisor turns SVM off: nothing left to clean... */
 	fake_set_msr_on(1, HX_MSR_EFER, HOST_EFER);
-	script_reset();
-	fake_set_cpu(1);
-	ret = hx_vcpu_run(v);
-	fake_set_cpu(0);
-	EXPECT("svm/run-after-release", ret == -HX_EINTR &&
-	       fake_run.vmruns == 1 && rec(0)->cpu == 1 &&
-	       (msr_on(1, HX_MSR_EFER) & HX_EFER_SVME));
+	fake_set_msr_on(1, MSR_VM_HSAVE_PA, 0);
+	fake_run_reset();
+	leave_cpu1();
+	EXPECT("svm/leave-after-other-gone", !fake_run.empty_runs &&
+	       msr_on(1, MSR_VM_HSAVE_PA) == 0);
+	/* ...and hxen's next run, on its own, starts with a flush. */
+	ret = run_on_cpu1(v);
+	EXPECT("svm/own-run-after-other-flushes", ret == -HX_EINTR &&
+	       rec(0)->tlb_ctl == SVM_TLB_CTL_FLUSH_ALL &&
+	       rec(0)->host_efer == (HOST_EFER | HX_EFER_SVME) &&
+	       rec(0)->host_hsave == ours);
+	EXPECT("svm/own-run-turns-svm-off",
+	       msr_on(1, HX_MSR_EFER) == HOST_EFER &&
+	       msr_on(1, MSR_VM_HSAVE_PA) == ours);
+	run_on_cpu1(v);
+	EXPECT("svm/own-run-again-keeps-tlb",
+	       rec(0)->tlb_ctl == SVM_TLB_CTL_NONE);
+
+	fake_set_msr_on(1, HX_MSR_EFER, HOST_EFER);
 	hx_vcpu_destroy(v);
 	vcpu = keep;
 }
@@ -1903,18 +1983,48 @@ static void test_lifecycle(long base_blocks, long base_zallocs)
 	       clean && done && n > 10);
 }
 
+/* Without hooks for CPU switches: the cleanup follows each shared run. */
+static void test_shared_without_hooks(void)
+{
+	struct hx_caps caps;
+
+	fake_no_switch_hooks = true;
+	hx_caps_probe(&caps);
+	if (hx_arch_init(&caps) || !guest_create(0)) {
+		EXPECT("svm/no-hooks-guest", false);
+		fake_no_switch_hooks = false;
+		return;
+	}
+	fake_set_msr_on(1, HX_MSR_EFER, HOST_EFER | HX_EFER_SVME);
+	fake_set_msr_on(1, MSR_VM_HSAVE_PA, OTHER_HSAVE);
+	real_mode(0);
+	run_on_cpu1(vcpu);
+	EXPECT("svm/no-hooks-cleanup-after-run", fake_run.vmruns == 1 &&
+	       fake_run.empty_runs == 1 &&
+	       fake_run.empty_hsave == svm_cpus[1].hsave_pa &&
+	       msr_on(1, MSR_VM_HSAVE_PA) == OTHER_HSAVE);
+	run_on_cpu1(vcpu);
+	EXPECT("svm/no-hooks-flush-each-run",
+	       rec(0)->tlb_ctl == SVM_TLB_CTL_FLUSH_ALL &&
+	       fake_run.empty_runs == 1);
+	fake_set_msr_on(1, HX_MSR_EFER, HOST_EFER);
+	fake_set_msr_on(1, MSR_VM_HSAVE_PA, 0);
+	guest_destroy();
+	hx_arch_exit();
+	fake_no_switch_hooks = false;
+}
+
 static void test_teardown(long base_blocks, long base_zallocs)
 {
 	int i;
-	bool off = true;
+	bool off = true, clear = true;
 
 	guest_destroy();
 	EXPECT("svm/vm-and-vcpus-freed", fake_mem.blocks_live == base_blocks &&
 	       fake_mem.zallocs_live == base_zallocs);
 	for (i = 0; i < NR_FAKE_CPUS; i++)
-		off &= msr_on(i, HX_MSR_EFER) == HOST_EFER &&
-		       msr_on(i, MSR_VM_HSAVE_PA) == 0;
-	EXPECT("svm/last-vm-turns-svm-off", off);
+		off &= msr_on(i, HX_MSR_EFER) == HOST_EFER;
+	EXPECT("svm/svm-off-after-last-vm", off);
 
 	/* A new VM turns it on again where it runs. */
 	if (guest_create(0)) {
@@ -1926,7 +2036,14 @@ static void test_teardown(long base_blocks, long base_zallocs)
 		guest_destroy();
 	}
 	hx_arch_exit();
+	for (i = 0; i < NR_FAKE_CPUS; i++)
+		clear &= msr_on(i, MSR_VM_HSAVE_PA) == 0;
+	EXPECT("svm/arch-exit-clears-hsave", clear);
 	EXPECT("svm/arch-exit-frees-everything", !hx_arch &&
+	       fake_mem.blocks_live == 0 && fake_mem.pages_live == 0 &&
+	       fake_mem.zallocs_live == 0);
+	test_shared_without_hooks();
+	EXPECT("svm/no-hooks-frees-everything", !hx_arch &&
 	       fake_mem.blocks_live == 0 && fake_mem.pages_live == 0 &&
 	       fake_mem.zallocs_live == 0);
 }
@@ -1994,7 +2111,7 @@ int main(void)
 		return 1;
 	base_blocks = fake_mem.blocks_live;
 	base_zallocs = fake_mem.zallocs_live;
-	test_held_by_other();
+	test_vm_beside_other();
 	test_lifecycle(base_blocks, base_zallocs);
 	if (!guest_create(2)) {
 		EXPECT("svm/guest-create", false);
@@ -2003,7 +2120,7 @@ int main(void)
 	test_vmcb_init();
 	test_world_switch();
 	test_asids();
-	test_run_on_held_cpu();
+	test_shared_cpu();
 	for (i = 0; i < HX_ARRAY_SIZE(groups); i++) {
 		if (!new_vcpu(2)) {
 			EXPECT("svm/vcpu-create", false);

@@ -4,7 +4,7 @@
  *
  * A backend's probe returns its ops or NULL; the core keeps the one it
  * chose in hx_arch.  Backends embed struct hx_vm and struct hx_vcpu in
- * their own structures.  All ops are mandatory.
+ * their own structures.  Ops marked optional may be NULL.
  */
 #ifndef HXEN_ARCH_H
 #define HXEN_ARCH_H
@@ -16,11 +16,17 @@ struct hx_state;
 struct hx_vcpu;
 struct hx_vm;
 
+/* Counters for tests and monitoring. */
+struct hx_arch_stats {
+	u64 shared_runs;	/* guest runs inside another's SVM/VMX */
+	u64 tlb_cleanups;	/* TLB flushes left for that hypervisor */
+};
+
 struct hx_arch_ops {
 	const char *name;
 	/* Module unload: return per-CPU resources. */
 	void (*exit)(void);
-	/* Refuse a new VM while another hypervisor holds the extensions. */
+	/* Optional: refuse a new VM while another hypervisor holds them. */
 	int (*check_free)(void);
 	struct hx_vm *(*vm_alloc)(void);
 	/* Free the backend's VM (guest RAM is already gone). */
@@ -46,10 +52,18 @@ struct hx_arch_ops {
 	/* MSR access by the host: 0 or -HX_EINVAL. */
 	int (*get_msr)(struct hx_vcpu *vcpu, u32 msr, u64 *val);
 	int (*set_msr)(struct hx_vcpu *vcpu, u32 msr, u64 val);
-	/* No VM is left: turn the extensions off on every CPU. */
+	/* Optional: no VM is left: turn the extensions off on every CPU. */
 	void (*all_vms_gone)(void);
-	/* The calling CPU goes offline or the host reboots. */
+	/* Optional: the calling CPU goes offline or the host reboots. */
 	void (*cpu_down)(void);
+	/*
+	 * A thread that runs vCPUs comes onto CPU @cpu (other threads, and
+	 * so other hypervisors' guests, may have run there since), or is
+	 * about to leave the calling CPU (interrupts off).
+	 */
+	void (*cpu_arrive)(u32 cpu);
+	void (*cpu_leave)(void);
+	void (*stats)(struct hx_arch_stats *st);
 };
 
 extern const struct hx_arch_ops *hx_arch;
@@ -57,6 +71,14 @@ extern const struct hx_arch_ops *hx_arch;
 /* Choose the backend for these capabilities; -HX_ENODEV if none fits. */
 int hx_arch_init(const struct hx_caps *caps);
 void hx_arch_exit(void);
+
+/*
+ * For the host: a thread running vCPUs came onto @cpu, or is about to
+ * leave the calling CPU (interrupts off); see struct hx_arch_ops.
+ */
+void hx_arch_cpu_arrive(u32 cpu);
+void hx_arch_cpu_leave(void);
+void hx_arch_get_stats(struct hx_arch_stats *st);
 
 const struct hx_arch_ops *svm_probe(const struct hx_caps *caps);
 

@@ -52,6 +52,16 @@ void hxh_guest_exit(void);
  * host and set GIF again.  Called with interrupts off.
  */
 void hxh_svm_vmrun(u64 vmcb_pa, u64 host_save_pa, u64 *gprs);
+/* VMRUN a guest that exits before its first instruction (interrupts off). */
+void hxh_svm_vmrun_empty(u64 vmcb_pa);
+/* After a world switch outside hxh_guest_exit(): the host's DR0-DR7. */
+void hxh_restore_host_debugregs(void);
+/*
+ * Does the host call hx_arch_cpu_arrive()/hx_arch_cpu_leave() whenever a
+ * thread running vCPUs comes onto or leaves a CPU?  Without it the
+ * backend cleans up after each run instead.
+ */
+bool hxh_cpu_switch_hooks(void);
 
 /* A machine check arrived while a guest ran: run the host's handler. */
 void hxh_machine_check(void);

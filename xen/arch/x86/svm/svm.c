@@ -13,8 +13,6 @@
 
 #include "svm.h"
 
-#define MSR_VM_HSAVE_PA		0xc0010117
-
 /* Architectural reset values (APM vol. 2, table 14-1). */
 #define RESET_CR0		0x60000010ULL
 #define RESET_RFLAGS		0x2ULL
@@ -33,106 +31,6 @@
 #define LEN_HLT			1
 #define LEN_VMMCALL		3
 #define LEN_RDMSR_WRMSR		2
-
-static struct svm_cpu *svm_cpus;
-static u32 svm_nr_cpus;
-static u32 svm_nr_asids;
-
-/* --- per-CPU enablement ------------------------------------------------ */
-
-/*
- * Turn SVM on for this CPU if hxen has not already.  A CPU on which
- * someone else set EFER.SVME belongs to another hypervisor: -HX_EBUSY.
- * EFER is read every time because another hypervisor unloading may have
- * cleared SVME under us.
- */
-static int svm_cpu_on(struct svm_cpu *c)
-{
-	u64 efer;
-
-	if (hxh_rdmsr_safe(HX_MSR_EFER, &efer))
-		return -HX_EIO;
-	if (efer & HX_EFER_SVME)
-		return c->on ? 0 : -HX_EBUSY;
-	if (hxh_wrmsr_safe(MSR_VM_HSAVE_PA, c->hsave_pa) ||
-	    hxh_wrmsr_safe(HX_MSR_EFER, efer | HX_EFER_SVME))
-		return -HX_EIO;
-	c->on = true;
-	/*
-	 * ASIDs used here before (by an earlier hxen or anyone else) may
-	 * still have TLB entries: start a generation, which flushes.
-	 */
-	c->asid_generation++;
-	c->next_asid = svm_nr_asids;
-	return 0;
-}
-
-static void svm_cpu_off(void *unused)
-{
-	struct svm_cpu *c = &svm_cpus[hxh_cpu_id()];
-	u64 efer;
-
-	if (!c->on)
-		return;
-	if (hxh_rdmsr_safe(HX_MSR_EFER, &efer) == 0)
-		hxh_wrmsr_safe(HX_MSR_EFER, efer & ~HX_EFER_SVME);
-	hxh_wrmsr_safe(MSR_VM_HSAVE_PA, 0);
-	c->on = false;
-}
-
-static bool svm_held_by_other(void *unused)
-{
-	u64 efer;
-
-	return !svm_cpus[hxh_cpu_id()].on &&
-	       hxh_rdmsr_safe(HX_MSR_EFER, &efer) == 0 &&
-	       (efer & HX_EFER_SVME);
-}
-
-static int svm_check_free(void)
-{
-	u32 nr;
-
-	return hxh_count_cpus(svm_held_by_other, NULL, &nr) ? -HX_EBUSY : 0;
-}
-
-static void svm_all_vms_gone(void)
-{
-	hxh_on_each_cpu(svm_cpu_off, NULL);
-}
-
-static void svm_cpu_down(void)
-{
-	svm_cpu_off(NULL);
-}
-
-/*
- * Hand the vCPU an ASID that is valid on this CPU in this generation
- * (APM vol. 2, 15.16).  A vCPU that moved, or whose generation ended,
- * gets a fresh one; running out starts a new generation and flushes
- * every ASID's TLB entries on this CPU.
- */
-static void svm_pick_asid(struct svm_vcpu *sv, u32 cpu, struct svm_cpu *c)
-{
-	struct vmcb_control *ctl = &sv->vmcb->control;
-	u32 gen = __atomic_load_n(&to_svm_vm(sv->vcpu.vm)->tlb_gen,
-				  __ATOMIC_ACQUIRE);
-
-	ctl->tlb_ctl = SVM_TLB_CTL_NONE;
-	if (sv->cpu == cpu && sv->asid_generation == c->asid_generation &&
-	    sv->tlb_gen == gen)
-		return;
-	/* A nested mapping went away since: a fresh ASID has none of it. */
-	sv->tlb_gen = gen;
-	if (c->next_asid >= svm_nr_asids) {
-		c->asid_generation++;
-		c->next_asid = 1;
-		ctl->tlb_ctl = SVM_TLB_CTL_FLUSH_ALL;
-	}
-	ctl->asid = c->next_asid++;
-	sv->asid_generation = c->asid_generation;
-	sv->cpu = cpu;
-}
 
 /* --- VMs ---------------------------------------------------------------- */
 
@@ -667,7 +565,7 @@ static int svm_vcpu_enter(struct hx_vcpu *vcpu)
 
 	cpu = hxh_guest_enter();
 	c = &svm_cpus[cpu];
-	err = svm_cpu_on(c);
+	err = svm_take(c);
 	if (err) {
 		hxh_guest_exit();
 		return err;
@@ -689,6 +587,7 @@ static int svm_vcpu_enter(struct hx_vcpu *vcpu)
 	hxh_svm_vmrun(sv->vmcb_pa, c->host_save_pa, vcpu->gprs);
 	hx_fpu_leave(&vcpu->fpu);
 	__atomic_store_n(&vcpu->running_cpu, HX_NOT_RUNNING, __ATOMIC_RELEASE);
+	svm_give_back(c);
 	hxh_guest_exit();
 
 	vcpu->gprs[HX_RAX] = save->rax;
@@ -805,23 +704,12 @@ static int svm_set_msr(struct hx_vcpu *vcpu, u32 msr, u64 val)
 
 static void svm_exit_backend(void)
 {
-	u32 i;
-
-	hxh_on_each_cpu(svm_cpu_off, NULL);
-	for (i = 0; i < svm_nr_cpus; i++) {
-		if (svm_cpus[i].hsave)
-			hxh_page_free(svm_cpus[i].hsave, 0);
-		if (svm_cpus[i].host_save)
-			hxh_page_free(svm_cpus[i].host_save, 0);
-	}
-	hxh_free(svm_cpus);
-	svm_cpus = NULL;
+	svm_cpus_exit();
 }
 
 static const struct hx_arch_ops svm_ops = {
 	.name = "svm",
 	.exit = svm_exit_backend,
-	.check_free = svm_check_free,
 	.vm_alloc = svm_vm_alloc,
 	.vm_free = svm_vm_free,
 	.map_ram = svm_map_ram,
@@ -836,37 +724,20 @@ static const struct hx_arch_ops svm_ops = {
 	.set_state = svm_set_state,
 	.get_msr = svm_get_msr,
 	.set_msr = svm_set_msr,
-	.all_vms_gone = svm_all_vms_gone,
-	.cpu_down = svm_cpu_down,
+	.cpu_arrive = svm_cpu_arrive,
+	.cpu_leave = svm_cpu_leave,
+	.stats = svm_cpu_stats,
 };
 
 const struct hx_arch_ops *svm_probe(const struct hx_caps *caps)
 {
-	u32 i;
-
 	if (!(caps->features & HX_CAP_SVM) ||
 	    !(caps->features & HX_CAP_NPT) ||
 	    (caps->features & HX_CAP_SVM_DISABLED) || caps->nr_asids < 2)
 		return NULL;
 
-	svm_nr_asids = caps->nr_asids;
 	svm_npt_setup(hxh_read_cr4() & HX_CR4_LA57);
-	svm_nr_cpus = hxh_nr_cpu_ids();
-	svm_cpus = hxh_zalloc(svm_nr_cpus * sizeof(*svm_cpus));
-	if (!svm_cpus)
+	if (svm_cpus_init(caps->nr_asids))
 		return NULL;
-	for (i = 0; i < svm_nr_cpus; i++) {
-		struct svm_cpu *c = &svm_cpus[i];
-
-		c->hsave = hxh_page_alloc(0);
-		c->host_save = hxh_page_alloc(0);
-		if (!c->hsave || !c->host_save) {
-			svm_exit_backend();
-			return NULL;
-		}
-		c->hsave_pa = hxh_page_to_pa(c->hsave);
-		c->host_save_pa = hxh_page_to_pa(c->host_save);
-		c->next_asid = svm_nr_asids;
-	}
 	return &svm_ops;
 }

@@ -3,6 +3,7 @@
 #ifndef HXEN_SVM_H
 #define HXEN_SVM_H
 
+#include <hxen/arch.h>
 #include <hxen/lib.h>
 #include <hxen/vcpu.h>
 #include <hxen/vm.h>
@@ -12,23 +13,35 @@
 struct hxh_page;
 
 /*
- * struct svm_cpu - per host CPU
- * @on: hxen set EFER.SVME here and owns VM_HSAVE_PA
- * @hsave_pa: the VM_HSAVE_PA area (the CPU's own host state on VMRUN)
+ * struct svm_cpu - per host CPU (cpu.c)
+ * @hsave_pa: hxen's VM_HSAVE_PA area (the CPU's own host state on VMRUN)
  * @host_save_pa: where VMSAVE keeps the host's FS/GS/TR/LDTR and
  *                SYSCALL/SYSENTER MSRs across a guest run
+ * @empty_vmcb_pa: a guest that exits at once; its VMRUN flushes the TLB
+ * @efer: EFER as the current run found it
+ * @shared: the current run borrows SVM that another hypervisor turned on
+ * @other_hsave_pa: that hypervisor's VM_HSAVE_PA, put back after the run
+ * @stale: other guests may have run here since: flush before the next run
+ * @dirty: borrowed runs left hxen's TLB entries under shared ASIDs
  * @asid_generation, @next_asid: ASIDs are handed out in order; when they
  *                run out a new generation starts with a full TLB flush
  * Only touched on its own CPU with interrupts off, or by hxh_on_each_cpu.
  */
 struct svm_cpu {
-	bool on;
 	struct hxh_page *hsave;
 	struct hxh_page *host_save;
+	struct hxh_page *empty_vmcb;
 	u64 hsave_pa;
 	u64 host_save_pa;
+	u64 empty_vmcb_pa;
+	u64 efer;
+	u64 other_hsave_pa;
+	bool shared;
+	bool stale;
+	bool dirty;
 	u32 asid_generation;
 	u32 next_asid;
+	struct hx_arch_stats stats;
 };
 
 struct svm_vm {
@@ -79,6 +92,21 @@ static inline struct svm_vcpu *to_svm(struct hx_vcpu *vcpu)
 {
 	return hx_container_of(vcpu, struct svm_vcpu, vcpu);
 }
+
+/*
+ * cpu.c: svm_take() readies this CPU for a guest run (interrupts off),
+ * svm_give_back() leaves it as the run found it.  svm_cpu_arrive() and
+ * svm_cpu_leave() are told when a vCPU thread comes onto or leaves a CPU.
+ */
+extern struct svm_cpu *svm_cpus;
+int svm_cpus_init(u32 nr_asids);
+void svm_cpus_exit(void);
+int svm_take(struct svm_cpu *c);
+void svm_give_back(struct svm_cpu *c);
+void svm_cpu_arrive(u32 cpu);
+void svm_cpu_leave(void);
+void svm_pick_asid(struct svm_vcpu *sv, u32 cpu, struct svm_cpu *c);
+void svm_cpu_stats(struct hx_arch_stats *st);
 
 /* npt.c */
 void svm_npt_setup(bool five_levels);
