@@ -146,6 +146,7 @@ hxs_initrd() {
 	cp "$(hxk_out)"/guests/*.bin "$r/lib/hxt/guests/"
 	cp "$(hxk_out)/guests/guesttest" "$r/usr/bin/guesttest"
 	cp "$(hxk_out)/guests/exitbench" "$r/usr/bin/exitbench"
+	cp "$(hxk_out)/guests/kvmloop" "$r/usr/bin/kvmloop"
 	cat >"$r/etc/passwd" <<-EOF
 		root:x:0:0:root:/root:/bin/sh
 		alice:x:${HXS_OUTSIDER% *}:${HXS_OUTSIDER#* }:outside group hxen:/tmp:/bin/sh
