@@ -289,6 +289,20 @@ spin_stop() {
 	i=0
 	while [ "$(param vms)" != 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 }
+# cpu1_cycle ROUNDS PAUSE : take CPU 1 offline and online ROUNDS times;
+# what failed is left in $why (empty when all went well).
+cpu1=/sys/devices/system/cpu/cpu1/online
+cpu1_cycle() {
+	why=
+	round=0
+	while [ $round -lt "$1" ] && [ -z "$why" ]; do
+		round=$((round + 1))
+		sleep "$2"
+		echo 0 >"$cpu1" 2>/tmp/hp || why="offline (round $round): $(cat /tmp/hp)"
+		sleep "$2"
+		echo 1 >"$cpu1" 2>/tmp/hp || why="online (round $round): $(cat /tmp/hp)"
+	done
+}
 # more NAME PARAM BEFORE : the module counter PARAM grew since BEFORE.
 more() {
 	n=$(param "$2")
@@ -380,16 +394,8 @@ if [ $kvm_ok -eq 1 ]; then
 	fi
 
 	# CPU 1 goes away and comes back while both hypervisors run guests.
-	cpu1=/sys/devices/system/cpu/cpu1/online
 	spin_start
-	why=
-	for round in 1 2; do
-		sleep 0.5
-		echo 0 >"$cpu1" 2>/tmp/hp || why="offline (round $round): $(cat /tmp/hp)"
-		sleep 0.5
-		echo 1 >"$cpu1" 2>/tmp/hp || why="online (round $round): $(cat /tmp/hp)"
-		[ -z "$why" ] || break
-	done
+	cpu1_cycle 2 0.5
 	sleep 0.5
 	spin_alive || why="${why:+$why; }hxen guest: $(tail -c 200 /tmp/spin)"
 	kill -0 $kvmloop 2>/dev/null || why="${why:+$why; }KVM guest: $(tail -c 200 /tmp/kvmloop)"
@@ -519,29 +525,15 @@ fi
 # --- CPU hotplug while a guest runs ----------------------------------------
 # hxen keeps no SVM state on a CPU between guest runs, so the vCPU just
 # moves on.  With the VM gone, no CPU may be left with SVM on.
-cpu1=/sys/devices/system/cpu/cpu1/online
 if [ -w "$cpu1" ]; then
-	guesttest /lib/hxt/guests spin >/tmp/spin 2>&1 &
-	spinner=$!
-	i=0
-	while ! grep -q running /tmp/spin && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	why=
-	for round in 1 2 3; do
-		sleep 0.3
-		echo 0 >"$cpu1" 2>/tmp/hp || why="offline (round $round): $(cat /tmp/hp)"
-		sleep 0.3
-		echo 1 >"$cpu1" 2>/tmp/hp || why="online (round $round): $(cat /tmp/hp)"
-		[ -z "$why" ] || break
-	done
-	if [ -z "$why" ] && kill -0 $spinner 2>/dev/null; then
+	spin_start
+	cpu1_cycle 3 0.3
+	if [ -z "$why" ] && spin_alive; then
 		pass hotplug/offline-online-with-guest-running
 	else
-		fail hotplug/offline-online-with-guest-running "${why:-the guest process died}"
+		fail hotplug/offline-online-with-guest-running "${why:-the guest process died: $(tail -c 200 /tmp/spin)}"
 	fi
-	kill -9 $spinner
-	wait $spinner 2>/dev/null
-	i=0
-	while [ "$(param vms)" != 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	spin_stop
 	expect hotplug/svm-off-after-last-vm 0 '^held-by-other-hypervisor: no$' "$HXENCTL" caps
 	relay runas "${HXT_MEMBER% *}" "${HXT_MEMBER#* }" "$HXT_HXEN_GID" /usr/bin/guesttest /lib/hxt/guests hotplug
 else
