@@ -24,6 +24,7 @@
 #include <asm/mce.h>
 #include <asm/tsc.h>
 #include <asm/msr.h>
+#include <asm/cpufeature.h>
 #include <asm/processor.h>
 #include <asm/special_insns.h>
 
@@ -96,6 +97,12 @@ void hxh_restore_host_debugregs(void)
 {
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
+}
+
+void hxh_branch_barrier(void)
+{
+	if (boot_cpu_has(X86_FEATURE_IBPB))
+		hxen_wrmsr_safe(MSR_IA32_PRED_CMD, PRED_CMD_IBPB);
 }
 
 bool hxh_cpu_switch_hooks(void)

@@ -222,6 +222,11 @@ void hxh_svm_vmrun_empty(u64 vmcb_pa)
 	hxh_rdmsr_safe(0xc0010117, &fake_run.empty_hsave);
 }
 
+void hxh_branch_barrier(void)
+{
+	fake_run.barriers++;
+}
+
 void hxh_restore_host_debugregs(void)
 {
 	fake_run.debugreg_restores++;

@@ -81,7 +81,8 @@ void fake_set_cpu(int cpu);
  * - hxh_signal_pending() says no @signal_after times, then yes (like
  *   fake_mem.stop_after; <0: never);
  * - hxh_svm_vmrun_empty() records the VMCB and the CPU's EFER and
- *   VM_HSAVE_PA at the call; hxh_restore_host_debugregs() counts.
+ *   VM_HSAVE_PA at the call; hxh_restore_host_debugregs() and
+ *   hxh_branch_barrier() count.
  */
 struct fake_run {
 	void (*vmrun)(u64 vmcb_pa, u64 host_save_pa, u64 *gprs);
@@ -110,6 +111,7 @@ struct fake_run {
 	u64 empty_efer;		/* ... EFER and VM_HSAVE_PA then */
 	u64 empty_hsave;
 	long debugreg_restores;	/* hxh_restore_host_debugregs calls */
+	long barriers;		/* hxh_branch_barrier calls */
 };
 
 /* hxh_cpu_switch_hooks() answers !fake_no_switch_hooks (default: yes). */

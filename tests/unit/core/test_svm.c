@@ -841,7 +841,8 @@ static void test_shared_cpu(void)
 	       msr_on(1, HX_MSR_EFER) == (HOST_EFER | HX_EFER_SVME) &&
 	       msr_on(1, MSR_VM_HSAVE_PA) == OTHER_HSAVE);
 	EXPECT("svm/shared-first-run-flushes",
-	       rec(0)->tlb_ctl == SVM_TLB_CTL_FLUSH_ALL);
+	       rec(0)->tlb_ctl == SVM_TLB_CTL_FLUSH_ALL &&
+	       fake_run.barriers == 1);
 	EXPECT("svm/shared-run-counted", stat_of(false) == runs0 + 1 &&
 	       stat_of(true) == cleanups0 && !fake_run.empty_runs);
 
@@ -849,6 +850,7 @@ static void test_shared_cpu(void)
 	leave_cpu1();
 	leave_cpu1();
 	EXPECT("svm/leave-cleans-tlb-once", fake_run.empty_runs == 1 &&
+	       fake_run.barriers == 2 &&
 	       fake_run.empty_vmcb_pa == svm_cpus[1].empty_vmcb_pa &&
 	       fake_run.empty_hsave == ours &&
 	       (fake_run.empty_efer & HX_EFER_SVME) &&
@@ -867,7 +869,7 @@ static void test_shared_cpu(void)
 	/* The same thread again, never off the CPU: nothing to flush. */
 	run_on_cpu1(v);
 	EXPECT("svm/shared-again-keeps-tlb", rec(0)->asid &&
-	       rec(0)->tlb_ctl == SVM_TLB_CTL_NONE);
+	       rec(0)->tlb_ctl == SVM_TLB_CTL_NONE && !fake_run.barriers);
 	/* Back after other threads ran there: flush. */
 	hx_arch_cpu_arrive(1);
 	run_on_cpu1(v);
@@ -892,11 +894,50 @@ static void test_shared_cpu(void)
 	       msr_on(1, MSR_VM_HSAVE_PA) == ours);
 	run_on_cpu1(v);
 	EXPECT("svm/own-run-again-keeps-tlb",
-	       rec(0)->tlb_ctl == SVM_TLB_CTL_NONE);
+	       rec(0)->tlb_ctl == SVM_TLB_CTL_NONE && !fake_run.barriers);
+	/* Other threads ran, but nobody else had SVM: nothing to flush. */
+	hx_arch_cpu_arrive(1);
+	run_on_cpu1(v);
+	EXPECT("svm/own-run-after-arrival-keeps-tlb",
+	       rec(0)->tlb_ctl == SVM_TLB_CTL_NONE && !fake_run.barriers);
 
 	fake_set_msr_on(1, HX_MSR_EFER, HOST_EFER);
 	hx_vcpu_destroy(v);
 	vcpu = keep;
+}
+
+/* A guest of another VM on the same CPU comes after a branch barrier. */
+static void test_branch_barrier(void)
+{
+	struct hx_vm *keep_vm = vm, *other_vm;
+	struct hx_vcpu *keep = vcpu, *other;
+	long b[3];
+
+	if (!guest_create(30)) {
+		vm = keep_vm;
+		vcpu = keep;
+		EXPECT("svm/barrier-second-vm", false);
+		return;
+	}
+	other_vm = vm;
+	other = vcpu;
+	real_mode(0);
+	script_reset();
+	hx_vcpu_run(other);
+	b[0] = fake_run.barriers;
+	vm = keep_vm;
+	vcpu = keep;
+	real_mode(0);
+	script_reset();
+	hx_vcpu_run(keep);
+	b[1] = fake_run.barriers;
+	script_reset();
+	hx_vcpu_run(keep);
+	b[2] = fake_run.barriers;
+	EXPECT("svm/branch-barrier-between-vms",
+	       b[0] == 1 && b[1] == 1 && b[2] == 0);
+	hx_vcpu_destroy(other);
+	hx_vm_destroy(other_vm);
 }
 
 /* --- exit dispatch -------------------------------------------------------- */
@@ -2121,6 +2162,7 @@ int main(void)
 	test_world_switch();
 	test_asids();
 	test_shared_cpu();
+	test_branch_barrier();
 	for (i = 0; i < HX_ARRAY_SIZE(groups); i++) {
 		if (!new_vcpu(2)) {
 			EXPECT("svm/vcpu-create", false);

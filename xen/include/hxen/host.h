@@ -54,6 +54,11 @@ void hxh_guest_exit(void);
 void hxh_svm_vmrun(u64 vmcb_pa, u64 host_save_pa, u64 *gprs);
 /* VMRUN a guest that exits before its first instruction (interrupts off). */
 void hxh_svm_vmrun_empty(u64 vmcb_pa);
+/*
+ * An indirect branch prediction barrier (IBPB) where the CPU has one:
+ * branches trained by one guest do not steer the next one.
+ */
+void hxh_branch_barrier(void);
 /* After a world switch outside hxh_guest_exit(): the host's DR0-DR7. */
 void hxh_restore_host_debugregs(void);
 /*

@@ -28,6 +28,11 @@
  *   (svm_cpu_leave), hxen runs an empty guest whose VMRUN flushes every
  *   ASID, so KVM never finds hxen's translations under its own ASIDs.
  *
+ * Branch predictors are shared the same way: a guest of another VM (of
+ * hxen, or of the other hypervisor at those same two points) is
+ * preceded by a branch barrier (IBPB), as KVM does when it switches
+ * VMCBs on a CPU.
+ *
  * When the other hypervisor turns SVM off in between, there is nothing
  * to clean: whoever turns SVM on next must assume stale entries (KVM and
  * hxen both start with a flush), and hxen notices that someone else used
@@ -60,7 +65,7 @@ static void svm_asid_restart(struct svm_cpu *c)
 	c->next_asid = svm_nr_asids;
 }
 
-int svm_take(struct svm_cpu *c)
+int svm_take(struct svm_cpu *c, u64 vm_serial)
 {
 	u64 efer, hsave;
 
@@ -72,13 +77,22 @@ int svm_take(struct svm_cpu *c)
 	if (c->shared) {
 		c->other_hsave_pa = hsave;
 		c->stats.shared_runs++;
+		/* The other hypervisor may have run guests meanwhile. */
+		if (c->arrived)
+			c->stale = true;
 	} else if (hsave != c->hsave_pa) {
 		/* Someone else had SVM on here since hxen's last run. */
 		c->stale = true;
 	}
+	c->arrived = false;
 	if (c->stale) {
 		c->stale = false;
 		svm_asid_restart(c);
+		c->last_vm = 0;
+	}
+	if (c->last_vm != vm_serial) {
+		hxh_branch_barrier();
+		c->last_vm = vm_serial;
 	}
 	if (hsave != c->hsave_pa &&
 	    hxh_wrmsr_safe(MSR_VM_HSAVE_PA, c->hsave_pa))
@@ -109,7 +123,7 @@ void svm_give_back(struct svm_cpu *c)
 void svm_cpu_arrive(u32 cpu)
 {
 	if (cpu < svm_nr_cpus)
-		svm_cpus[cpu].stale = true;
+		svm_cpus[cpu].arrived = true;
 }
 
 void svm_cpu_leave(void)
@@ -128,6 +142,7 @@ void svm_cpu_leave(void)
 	hxh_svm_vmrun_empty(c->empty_vmcb_pa);
 	hxh_wrmsr_safe(MSR_VM_HSAVE_PA, hsave);
 	hxh_restore_host_debugregs();
+	hxh_branch_barrier();
 	c->stats.tlb_cleanups++;
 }
 

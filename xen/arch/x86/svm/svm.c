@@ -34,6 +34,9 @@
 
 /* --- VMs ---------------------------------------------------------------- */
 
+/* VM serials, never reused: a CPU tells VMs apart by them. */
+static u64 svm_vm_serials;
+
 static struct hx_vm *svm_vm_alloc(void)
 {
 	struct svm_vm *svm = hxh_zalloc(sizeof(*svm));
@@ -47,6 +50,7 @@ static struct hx_vm *svm_vm_alloc(void)
 		goto out_free;
 	__builtin_memset(hxh_page_to_va(svm->iopm), 0xff, 4 * HX_PAGE_SIZE);
 	__builtin_memset(hxh_page_to_va(svm->msrpm), 0xff, 2 * HX_PAGE_SIZE);
+	svm->serial = __atomic_add_fetch(&svm_vm_serials, 1, __ATOMIC_RELAXED);
 	return &svm->vm;
 
 out_free:
@@ -565,7 +569,7 @@ static int svm_vcpu_enter(struct hx_vcpu *vcpu)
 
 	cpu = hxh_guest_enter();
 	c = &svm_cpus[cpu];
-	err = svm_take(c);
+	err = svm_take(c, to_svm_vm(vcpu->vm)->serial);
 	if (err) {
 		hxh_guest_exit();
 		return err;

@@ -22,7 +22,11 @@ struct hxh_page;
  * @shared: the current run borrows SVM that another hypervisor turned on
  * @other_hsave_pa: that hypervisor's VM_HSAVE_PA, put back after the run
  * @stale: other guests may have run here since: flush before the next run
+ * @arrived: a vCPU thread came onto the CPU since the last run (other
+ *           threads, so another hypervisor's guests, may have run)
  * @dirty: borrowed runs left hxen's TLB entries under shared ASIDs
+ * @last_vm: the serial of the VM that ran here last (0: none); another
+ *           VM gets a branch barrier first
  * @asid_generation, @next_asid: ASIDs are handed out in order; when they
  *                run out a new generation starts with a full TLB flush
  * Only touched on its own CPU with interrupts off, or by hxh_on_each_cpu.
@@ -38,7 +42,9 @@ struct svm_cpu {
 	u64 other_hsave_pa;
 	bool shared;
 	bool stale;
+	bool arrived;
 	bool dirty;
+	u64 last_vm;
 	u32 asid_generation;
 	u32 next_asid;
 	struct hx_arch_stats stats;
@@ -46,6 +52,7 @@ struct svm_cpu {
 
 struct svm_vm {
 	struct hx_vm vm;
+	u64 serial;			/* unique for the module's life */
 	u32 tlb_gen;			/* bumped when a mapping goes away */
 	struct hxh_page *npt_root;	/* 4-level nested page tables */
 	struct hxh_page *iopm;		/* 12 KiB used of an order-2 block */
@@ -101,7 +108,7 @@ static inline struct svm_vcpu *to_svm(struct hx_vcpu *vcpu)
 extern struct svm_cpu *svm_cpus;
 int svm_cpus_init(u32 nr_asids);
 void svm_cpus_exit(void);
-int svm_take(struct svm_cpu *c);
+int svm_take(struct svm_cpu *c, u64 vm_serial);
 void svm_give_back(struct svm_cpu *c);
 void svm_cpu_arrive(u32 cpu);
 void svm_cpu_leave(void);
