@@ -37,7 +37,8 @@ void hx_arch_cpu_leave(void)
 
 void hx_arch_get_stats(struct hx_arch_stats *st)
 {
-	*st = (struct hx_arch_stats){ 0 };
 	if (hx_arch)
 		hx_arch->stats(st);
+	else
+		*st = (struct hx_arch_stats){ 0 };
 }

@@ -46,12 +46,6 @@
 
 #define MSR_VM_HSAVE_PA		0xc0010117
 
-/* The empty guest: real mode at 0, nothing mapped. */
-#define EMPTY_CR0		0x60000010ULL
-#define EMPTY_RFLAGS		0x202ULL	/* IF: the V_IRQ is taken */
-#define EMPTY_SEG_CODE16	0x009b
-#define EMPTY_SEG_DATA16	0x0093
-
 struct svm_cpu *svm_cpus;
 static u32 svm_nr_cpus;
 static u32 svm_nr_asids;
@@ -185,14 +179,6 @@ void svm_cpu_stats(struct hx_arch_stats *st)
 	}
 }
 
-static void empty_seg(struct vmcb_seg *s, u16 attrib)
-{
-	s->selector = 0;
-	s->base = 0;
-	s->limit = 0xffff;
-	s->attrib = attrib;
-}
-
 /*
  * A guest that leaves at once: a virtual interrupt is pending with the
  * VINTR intercept, so the CPU exits before the first instruction (and
@@ -216,18 +202,9 @@ static void svm_empty_vmcb_init(struct vmcb *v, u64 npt_root_pa)
 	ctl->np_ctl = SVM_NP_ENABLE;
 	ctl->n_cr3 = npt_root_pa;
 
-	empty_seg(&save->cs, EMPTY_SEG_CODE16);
-	empty_seg(&save->ds, EMPTY_SEG_DATA16);
-	empty_seg(&save->es, EMPTY_SEG_DATA16);
-	empty_seg(&save->ss, EMPTY_SEG_DATA16);
-	empty_seg(&save->gdtr, 0);
-	empty_seg(&save->idtr, 0);
-	save->cr0 = EMPTY_CR0;
-	save->efer = HX_EFER_SVME;
-	save->rflags = EMPTY_RFLAGS;
-	save->dr6 = 0xffff0ff0ULL;
-	save->dr7 = 0x400ULL;
-	save->g_pat = 0x0007040600070406ULL;
+	/* A CPU just out of RESET, with nothing mapped, and IF for V_IRQ. */
+	svm_vmcb_reset_save(save);
+	save->rflags |= RFLAGS_IF;
 }
 
 /* Runs on each CPU at unload: leave no pointer to pages about to go. */

@@ -24,8 +24,6 @@
 #define SEG_LDT			0x0082
 #define SEG_TSS16_BUSY		0x008b
 
-#define RFLAGS_IF		(1ULL << 9)
-
 /* Instruction lengths: QEMU's SVM has no NRIP save, so we count. */
 #define LEN_CPUID		2
 #define LEN_HLT			1
@@ -141,8 +139,12 @@ static void svm_vmcb_init(struct svm_vcpu *sv)
 	ctl->int_ctl = SVM_INT_CTL_V_INTR_MASKING;
 	ctl->np_ctl = SVM_NP_ENABLE;
 	ctl->n_cr3 = hxh_page_to_pa(svm->npt_root);
+	svm_vmcb_reset_save(save);
+}
 
-	/* The state of an x86 CPU after RESET, at F000:FFF0. */
+/* The state of an x86 CPU after RESET, at F000:FFF0. */
+void svm_vmcb_reset_save(struct vmcb_save *save)
+{
 	seg_set(&save->cs, 0xf000, 0xffff0000, 0xffff, SEG_CODE16);
 	seg_set(&save->ds, 0, 0, 0xffff, SEG_DATA16);
 	seg_set(&save->es, 0, 0, 0xffff, SEG_DATA16);

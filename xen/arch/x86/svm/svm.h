@@ -12,6 +12,8 @@
 
 struct hxh_page;
 
+#define RFLAGS_IF		(1ULL << 9)
+
 /*
  * struct svm_cpu - per host CPU (cpu.c)
  * @hsave_pa: hxen's VM_HSAVE_PA area (the CPU's own host state on VMRUN)
@@ -114,6 +116,9 @@ void svm_cpu_arrive(u32 cpu);
 void svm_cpu_leave(void);
 void svm_pick_asid(struct svm_vcpu *sv, u32 cpu, struct svm_cpu *c);
 void svm_cpu_stats(struct hx_arch_stats *st);
+
+/* svm.c: a VMCB's save area in the state of an x86 CPU after RESET. */
+void svm_vmcb_reset_save(struct vmcb_save *save);
 
 /* npt.c */
 void svm_npt_setup(bool five_levels);
