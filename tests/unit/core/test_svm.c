@@ -642,7 +642,7 @@ static void test_vmcb_init(void)
 	       ctl->intercept_dr == SVM_INTERCEPT_DR_ALL);
 	EXPECT("svm/vmcb-io-and-msr-maps-all-ones", ones);
 	EXPECT("svm/vmcb-nested-paging", (ctl->np_ctl & SVM_NP_ENABLE) &&
-	       ctl->n_cr3 == hxh_page_to_pa(to_svm_vm(vm)->npt_root));
+	       ctl->n_cr3 == hxh_page_to_pa(to_svm_vm(vm)->npt.root));
 	EXPECT("svm/vmcb-exception-intercepts", ctl->intercept_exceptions ==
 	       ((1U << HX_VECTOR_DB) | (1U << HX_VECTOR_AC) |
 		(1U << HX_VECTOR_MC)));

@@ -149,8 +149,7 @@ void svm_cpu_leave(void)
 void svm_pick_asid(struct svm_vcpu *sv, u32 cpu, struct svm_cpu *c)
 {
 	struct vmcb_control *ctl = &sv->vmcb->control;
-	u32 gen = __atomic_load_n(&to_svm_vm(sv->vcpu.vm)->tlb_gen,
-				  __ATOMIC_ACQUIRE);
+	u32 gen = hx_p2m_tlb_gen(&to_svm_vm(sv->vcpu.vm)->npt);
 
 	ctl->tlb_ctl = SVM_TLB_CTL_NONE;
 	if (sv->cpu == cpu && sv->asid_generation == c->asid_generation &&

@@ -34,6 +34,7 @@
 
 /* VM serials, never reused: a CPU tells VMs apart by them. */
 static u64 svm_vm_serials;
+static int svm_npt_levels = 4;
 
 static struct hx_vm *svm_vm_alloc(void)
 {
@@ -44,7 +45,7 @@ static struct hx_vm *svm_vm_alloc(void)
 	/* Intercept every port and every MSR (all bits set). */
 	svm->iopm = hxh_page_alloc(2);
 	svm->msrpm = hxh_page_alloc(1);
-	if (!svm->iopm || !svm->msrpm || svm_npt_init(svm))
+	if (!svm->iopm || !svm->msrpm || hx_p2m_init(&svm->npt, svm_npt_levels, 0))
 		goto out_free;
 	__builtin_memset(hxh_page_to_va(svm->iopm), 0xff, 4 * HX_PAGE_SIZE);
 	__builtin_memset(hxh_page_to_va(svm->msrpm), 0xff, 2 * HX_PAGE_SIZE);
@@ -64,7 +65,7 @@ static void svm_vm_free(struct hx_vm *vm)
 {
 	struct svm_vm *svm = to_svm_vm(vm);
 
-	svm_npt_free(svm);
+	hx_p2m_free(&svm->npt);
 	hxh_page_free(svm->msrpm, 1);
 	hxh_page_free(svm->iopm, 2);
 	hxh_free(svm);
@@ -72,7 +73,7 @@ static void svm_vm_free(struct hx_vm *vm)
 
 static int svm_map_ram(struct hx_vm *vm, u64 gpa, u64 size)
 {
-	return svm_npt_map_ram(to_svm_vm(vm), gpa, size);
+	return hx_p2m_map_ram(&to_svm_vm(vm)->npt, &vm->ram, gpa, size);
 }
 
 static u64 svm_guest_tsc(struct hx_vcpu *vcpu)
@@ -85,12 +86,12 @@ static u64 svm_guest_tsc(struct hx_vcpu *vcpu)
 
 static int svm_map_page(struct hx_vm *vm, u64 gpa, u64 pa)
 {
-	return svm_npt_map_page(to_svm_vm(vm), gpa, pa);
+	return hx_p2m_map_page(&to_svm_vm(vm)->npt, gpa, pa);
 }
 
 static void svm_unmap_page(struct hx_vm *vm, u64 gpa)
 {
-	svm_npt_unmap_page(to_svm_vm(vm), gpa);
+	hx_p2m_unmap_page(&to_svm_vm(vm)->npt, &vm->ram, gpa);
 }
 
 /* --- vCPUs -------------------------------------------------------------- */
@@ -138,7 +139,7 @@ static void svm_vmcb_init(struct svm_vcpu *sv)
 	/* Host interrupts stay with the host while the guest runs. */
 	ctl->int_ctl = SVM_INT_CTL_V_INTR_MASKING;
 	ctl->np_ctl = SVM_NP_ENABLE;
-	ctl->n_cr3 = hxh_page_to_pa(svm->npt_root);
+	ctl->n_cr3 = hxh_page_to_pa(svm->npt.root);
 	svm_vmcb_reset_save(save);
 }
 
@@ -742,7 +743,8 @@ const struct hx_arch_ops *svm_probe(const struct hx_caps *caps)
 	    (caps->features & HX_CAP_SVM_DISABLED) || caps->nr_asids < 2)
 		return NULL;
 
-	svm_npt_setup(hxh_read_cr4() & HX_CR4_LA57);
+	/* Nested paging walks in the host's paging mode (APM 15.25.3). */
+	svm_npt_levels = hxh_read_cr4() & HX_CR4_LA57 ? 5 : 4;
 	if (svm_cpus_init(caps->nr_asids))
 		return NULL;
 	return &svm_ops;

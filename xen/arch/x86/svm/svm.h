@@ -5,6 +5,7 @@
 
 #include <hxen/arch.h>
 #include <hxen/lib.h>
+#include <hxen/p2m.h>
 #include <hxen/vcpu.h>
 #include <hxen/vm.h>
 
@@ -55,8 +56,7 @@ struct svm_cpu {
 struct svm_vm {
 	struct hx_vm vm;
 	u64 serial;			/* unique for the module's life */
-	u32 tlb_gen;			/* bumped when a mapping goes away */
-	struct hxh_page *npt_root;	/* 4-level nested page tables */
+	struct hx_p2m npt;		/* nested page tables */
 	struct hxh_page *iopm;		/* 12 KiB used of an order-2 block */
 	struct hxh_page *msrpm;		/* 8 KiB: one order-1 block */
 };
@@ -119,14 +119,6 @@ void svm_cpu_stats(struct hx_arch_stats *st);
 
 /* svm.c: a VMCB's save area in the state of an x86 CPU after RESET. */
 void svm_vmcb_reset_save(struct vmcb_save *save);
-
-/* npt.c */
-void svm_npt_setup(bool five_levels);
-int svm_npt_init(struct svm_vm *svm);
-void svm_npt_free(struct svm_vm *svm);
-int svm_npt_map_ram(struct svm_vm *svm, u64 gpa, u64 size);
-int svm_npt_map_page(struct svm_vm *svm, u64 gpa, u64 pa);
-void svm_npt_unmap_page(struct svm_vm *svm, u64 gpa);
 
 /* msr.c: 0, or -1 when the guest gets #GP. */
 int svm_msr_read(struct svm_vcpu *sv, u32 msr, u64 *val);
