@@ -5,9 +5,11 @@
  */
 #include <hxen/arch.h>
 #include <hxen/caps.h>
+#include <hxen/cpuid.h>
 #include <hxen/debugreg.h>
 #include <hxen/emulate.h>
 #include <hxen/errno.h>
+#include <hxen/msr.h>
 #include <hxen/host.h>
 #include <hxen/x86.h>
 
@@ -18,7 +20,6 @@
 #define RESET_RFLAGS		0x2ULL
 #define RESET_DR6		0xffff0ff0ULL
 #define RESET_DR7		0x400ULL
-#define RESET_PAT		0x0007040600070406ULL
 #define SEG_CODE16		0x009b	/* present, code, read, accessed */
 #define SEG_DATA16		0x0093	/* present, data, write, accessed */
 #define SEG_LDT			0x0082
@@ -78,10 +79,7 @@ static int svm_map_ram(struct hx_vm *vm, u64 gpa, u64 size)
 
 static u64 svm_guest_tsc(struct hx_vcpu *vcpu)
 {
-	u32 lo, hi;
-
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (((u64)hi << 32) | lo) + to_svm(vcpu)->vmcb->control.tsc_offset;
+	return hx_rdtsc() + to_svm(vcpu)->vmcb->control.tsc_offset;
 }
 
 static int svm_map_page(struct hx_vm *vm, u64 gpa, u64 pa)
@@ -163,7 +161,7 @@ void svm_vmcb_reset_save(struct vmcb_save *save)
 	save->rip = 0xfff0;
 	save->dr6 = RESET_DR6;
 	save->dr7 = RESET_DR7;
-	save->g_pat = RESET_PAT;
+	save->g_pat = HX_PAT_RESET;
 }
 
 static struct hx_vcpu *svm_vcpu_alloc(struct hx_vm *vm)
@@ -382,7 +380,8 @@ static int svm_exit_cpuid(struct svm_vcpu *sv)
 	u64 *g = sv->vcpu.gprs;
 	u32 r[4];
 
-	svm_guest_cpuid(&sv->vcpu, (u32)g[HX_RAX], (u32)g[HX_RCX], r);
+	hx_guest_cpuid(&sv->vcpu, (u32)g[HX_RAX], (u32)g[HX_RCX],
+		       sv->vmcb->save.cr4, r);
 	g[HX_RAX] = r[0];
 	g[HX_RBX] = r[1];
 	g[HX_RCX] = r[2];

@@ -147,7 +147,4 @@ void svm_nmi_injected(struct svm_vcpu *sv);
 int svm_exit_iret(struct svm_vcpu *sv);
 bool svm_nmi_step_done(struct svm_vcpu *sv);
 
-/* cpuid.c */
-void svm_guest_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4]);
-
 #endif /* HXEN_SVM_H */

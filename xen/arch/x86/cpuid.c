@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The guest's view of CPUID: the host's, less what hxen does not
- * virtualize, plus the hypervisor bit.
+ * The guest's view of CPUID on either backend: the host's, less what
+ * hxen does not virtualize, plus the hypervisor bit.
  */
+#include <hxen/cpuid.h>
 #include <hxen/fpu.h>
 #include <hxen/host.h>
+#include <hxen/vcpu.h>
 #include <hxen/vm.h>
 #include <hxen/x86.h>
-
-#include "svm.h"
 
 #define CPUID1_ECX_MONITOR	(1U << 3)
 #define CPUID1_ECX_VMX		(1U << 5)
@@ -40,6 +40,8 @@
 #define CPUID7_ECX_RDPID	(1U << 22)
 #define CPUID_MAX_BASIC		0xd
 
+u32 hx_cpuid7_ebx_hidden;
+
 /*
  * Leaf 7: no TSX, MPX, protection keys or CET (their state is not
  * switched), no RDPID (TSC_AUX, which it reads, is the host's), and no
@@ -49,7 +51,7 @@ static void cpuid7_filter(u32 r[4])
 {
 	u64 mask = hx_fpu_guest_mask();
 
-	r[1] &= ~(CPUID7_EBX_RTM_HLE | CPUID7_EBX_MPX);
+	r[1] &= ~(CPUID7_EBX_RTM_HLE | CPUID7_EBX_MPX | hx_cpuid7_ebx_hidden);
 	r[2] &= ~(CPUID7_ECX_PKU_OSPKE | CPUID7_ECX_CET_SS | CPUID7_ECX_RDPID);
 	r[3] &= ~(CPUID7_EDX_CET_IBT | CPUID7_EDX_AMX);
 	if (!(mask & HX_XFEATURE_AVX))
@@ -61,7 +63,8 @@ static void cpuid7_filter(u32 r[4])
 	}
 }
 
-void svm_guest_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4])
+void hx_guest_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u64 cr4,
+		    u32 r[4])
 {
 	/* 0x4000_00xx belongs to the hypervisor: Xen's, if the VM has it. */
 	if ((leaf & 0xffffff00) == 0x40000000) {
@@ -78,8 +81,9 @@ void svm_guest_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4])
 	case 1:
 		/*
 		 * No MONITOR/MWAIT or nested VMX: hide them.  A Xen VM has
-		 * an x2APIC; others no local APIC.  XSAVE is there when the host has it; OSXSAVE
-		 * mirrors the guest's CR4, and AVX needs its XSAVE state.
+		 * an x2APIC; others no local APIC.  XSAVE is there when the
+		 * host has it; OSXSAVE mirrors the guest's CR4, and AVX needs
+		 * its XSAVE state.
 		 */
 		r[2] &= ~(CPUID1_ECX_MONITOR | CPUID1_ECX_VMX |
 			  CPUID1_ECX_X2APIC | CPUID1_ECX_OSXSAVE);
@@ -87,7 +91,7 @@ void svm_guest_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 r[4])
 			r[2] |= CPUID1_ECX_X2APIC;
 		if (hx_fpu_guest_mask() == (HX_XFEATURE_X87 | HX_XFEATURE_SSE))
 			r[2] &= ~CPUID1_ECX_XSAVE;
-		else if (to_svm(vcpu)->vmcb->save.cr4 & HX_CR4_OSXSAVE)
+		else if (cr4 & HX_CR4_OSXSAVE)
 			r[2] |= CPUID1_ECX_OSXSAVE;
 		if (!(hx_fpu_guest_mask() & HX_XFEATURE_AVX))
 			r[2] &= ~(CPUID1_ECX_AVX | CPUID1_ECX_FMA |
