@@ -13,6 +13,8 @@ int hx_arch_init(const struct hx_caps *caps)
 {
 	hx_fpu_setup();
 	hx_arch = svm_probe(caps);
+	if (!hx_arch)
+		hx_arch = vmx_probe(caps);
 	return hx_arch ? 0 : -HX_ENODEV;
 }
 

@@ -222,6 +222,20 @@ void hxh_svm_vmrun_empty(u64 vmcb_pa)
 	hxh_rdmsr_safe(0xc0010117, &fake_run.empty_hsave);
 }
 
+/* The unit tests never pick the VMX backend; its world switch fails. */
+int hxh_vmx_vmlaunch(u64 *gprs)
+{
+	return -1;
+}
+
+void hxh_vmx_cr4_vmxe(bool on)
+{
+}
+
+void hxh_nmi_reflect(void)
+{
+}
+
 void hxh_branch_barrier(void)
 {
 	fake_run.barriers++;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The seam between the core and a hardware backend (SVM now, VMX later).
+ * The seam between the core and a hardware backend (SVM or VMX).
  *
  * A backend's probe returns its ops or NULL; the core keeps the one it
  * chose in hx_arch.  Backends embed struct hx_vm and struct hx_vcpu in
@@ -81,5 +81,6 @@ void hx_arch_cpu_leave(void);
 void hx_arch_get_stats(struct hx_arch_stats *st);
 
 const struct hx_arch_ops *svm_probe(const struct hx_caps *caps);
+const struct hx_arch_ops *vmx_probe(const struct hx_caps *caps);
 
 #endif /* HXEN_ARCH_H */

@@ -27,4 +27,29 @@ static inline void hx_load_guest_db(const u64 db[4])
 	asm volatile("mov %0, %%db3" :: "r"(db[3]));
 }
 
+/* MOV from DR0-DR3, DR6 or DR7 (DR4/DR5 already mapped to DR6/DR7). */
+static inline u64 hx_dr_read(const u64 db[4], u64 dr6, u64 dr7, u32 dr)
+{
+	if (dr < 4)
+		return db[dr];
+	return dr == 6 ? dr6 : dr7;
+}
+
+/* MOV to DRn: 0, or -1 for a value that makes it raise #GP. */
+static inline int hx_dr_write(u64 db[4], u64 *dr6, u64 *dr7, u32 dr,
+			      u64 val)
+{
+	if (dr < 4) {
+		db[dr] = val;
+		return 0;
+	}
+	if (val >> 32)
+		return -1;
+	if (dr == 6)
+		*dr6 = (val & HX_DR6_WRITABLE) | HX_DR6_FIXED_1;
+	else
+		*dr7 = (val & ~HX_DR7_MUST_BE_0) | HX_DR7_FIXED_1;
+	return 0;
+}
+
 #endif /* HXEN_DEBUGREG_H */

@@ -55,6 +55,27 @@ void hxh_svm_vmrun(u64 vmcb_pa, u64 host_save_pa, u64 *gprs);
 /* VMRUN a guest that exits before its first instruction (interrupts off). */
 void hxh_svm_vmrun_empty(u64 vmcb_pa);
 /*
+ * VMX world switch (module/hxen_vmx_vmrun.S): with the vCPU's VMCS
+ * current and its guest state written, load the general registers from
+ * @gprs (indexed by enum hx_gpr; rsp is in the VMCS), VMLAUNCH, and on
+ * the VM exit save them back.  The host's RSP and RIP for the exit are
+ * set here; afterwards the segment registers, LDT, GDT limit and TSS
+ * limit that a VM exit does not restore are the host's again.  Returns
+ * 0 after a VM exit, -1 if VMLAUNCH failed (see VM_INSTRUCTION_ERROR).
+ * Called with interrupts off.
+ */
+int hxh_vmx_vmlaunch(u64 *gprs);
+/*
+ * Set or clear CR4.VMXE on this CPU (interrupts off), keeping the host's
+ * own record of CR4 in step.
+ */
+void hxh_vmx_cr4_vmxe(bool on);
+/*
+ * An NMI arrived while a VMX guest ran and caused the exit (NMI exiting
+ * consumes it): run the host's NMI handler for it.
+ */
+void hxh_nmi_reflect(void);
+/*
  * An indirect branch prediction barrier (IBPB) where the CPU has one:
  * branches trained by one guest do not steer the next one.
  */

@@ -123,31 +123,6 @@ int svm_exit_string_io(struct svm_vcpu *sv)
 	return svm_emul_done(sv, &ctx, ret);
 }
 
-static u64 dr_read(struct svm_vcpu *sv, u32 dr)
-{
-	if (dr < 4)
-		return sv->vcpu.db[dr];
-	return dr == 6 ? sv->vmcb->save.dr6 : sv->vmcb->save.dr7;
-}
-
-/* 0, or -1 for a value that makes MOV to DR6/DR7 raise #GP. */
-static int dr_write(struct svm_vcpu *sv, u32 dr, u64 val)
-{
-	struct vmcb_save *s = &sv->vmcb->save;
-
-	if (dr < 4) {
-		sv->vcpu.db[dr] = val;
-		return 0;
-	}
-	if (val >> 32)
-		return -1;
-	if (dr == 6)
-		s->dr6 = (val & HX_DR6_WRITABLE) | HX_DR6_FIXED_1;
-	else
-		s->dr7 = (val & ~HX_DR7_MUST_BE_0) | HX_DR7_FIXED_1;
-	return 0;
-}
-
 /*
  * MOV from/to DRn (APM vol. 3): #GP at CPL > 0; DR4/DR5 are DR6/DR7
  * unless CR4.DE, which makes them #UD.  Outside 64-bit mode the
@@ -183,12 +158,15 @@ int svm_exit_dr(struct svm_vcpu *sv)
 	}
 	gpr = &sv->vcpu.gprs[insn.rm];
 	if (write) {
-		if (dr_write(sv, dr, ctx.cs_bits == 64 ? *gpr : (u32)*gpr)) {
+		if (hx_dr_write(sv->vcpu.db, &sv->vmcb->save.dr6,
+				&sv->vmcb->save.dr7, dr,
+				ctx.cs_bits == 64 ? *gpr : (u32)*gpr)) {
 			svm_inject_exception(sv, HX_VECTOR_GP, true, 0);
 			return 1;
 		}
 	} else {
-		*gpr = dr_read(sv, dr);
+		*gpr = hx_dr_read(sv->vcpu.db, sv->vmcb->save.dr6,
+				  sv->vmcb->save.dr7, dr);
 		if (ctx.cs_bits != 64)
 			*gpr = (u32)*gpr;
 	}

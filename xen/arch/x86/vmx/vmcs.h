@@ -124,6 +124,8 @@
 #define EXIT_GETSEC			11
 #define EXIT_HLT			12
 #define EXIT_INVD			13
+#define EXIT_MWAIT			36
+#define EXIT_MONITOR			39
 #define EXIT_VMCALL			18
 #define EXIT_VMCLEAR			19
 #define EXIT_VMXON			27
