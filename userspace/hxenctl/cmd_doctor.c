@@ -258,27 +258,56 @@ static void check_group(struct doctor *d)
 	report(d, "FAIL", fix, "you are not in group hxen");
 }
 
-/* SVM/VMX from /proc/cpuinfo when the device cannot be asked. */
+/* Is @word one of the space-separated words of @line? */
+static bool has_word(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = line;
+
+	while ((p = strstr(p, word))) {
+		if ((p == line || p[-1] == ' ' || p[-1] == '\t') &&
+		    (p[n] == ' ' || p[n] == '\n' || p[n] == '\0'))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/*
+ * SVM/VMX from /proc/cpuinfo when the device cannot be asked: the first
+ * CPU's "flags", and on Intel its "vmx flags" (Linux 5.9 and later).
+ */
 static unsigned long long cpuinfo_features(void)
 {
 	char p[PATH_LEN], line[4096];
 	unsigned long long f = 0;
+	bool flags = false;
 	FILE *fp = fopen(hxen_host_path(p, sizeof(p), "/proc/cpuinfo"), "r");
 
 	if (!fp)
 		return 0;
 	while (fgets(line, sizeof(line), fp)) {
-		if (strncmp(line, "flags", 5))
-			continue;
-		if (strstr(line, " svm"))
-			f |= HXEN_CAP_SVM;
-		if (strstr(line, " vmx"))
-			f |= HXEN_CAP_VMX;
-		if (strstr(line, " npt"))
-			f |= HXEN_CAP_NPT;
-		if (strstr(line, " ept"))
-			f |= HXEN_CAP_EPT;
-		break;
+		if (!strncmp(line, "flags", 5) && !flags) {
+			flags = true;
+			if (has_word(line, "svm"))
+				f |= HXEN_CAP_SVM;
+			if (has_word(line, "vmx"))
+				f |= HXEN_CAP_VMX;
+			if (has_word(line, "npt"))
+				f |= HXEN_CAP_NPT;
+			if (has_word(line, "ept"))
+				f |= HXEN_CAP_EPT;
+		} else if (!strncmp(line, "vmx flags", 9)) {
+			if (has_word(line, "ept"))
+				f |= HXEN_CAP_EPT;
+			if (has_word(line, "vpid"))
+				f |= HXEN_CAP_VPID;
+			if (has_word(line, "unrestricted_guest"))
+				f |= HXEN_CAP_UNRESTRICTED;
+			break;
+		} else if (flags && line[0] == '\n') {
+			break;
+		}
 	}
 	fclose(fp);
 	return f;
@@ -326,25 +355,29 @@ static void check_cpu(struct doctor *d)
 		       "AMD SVM is available%s%s",
 		       f & HXEN_CAP_NPT ? " with nested paging" : " without nested paging",
 		       d->dev_usable ? "" : " (from /proc/cpuinfo)");
+	else if (!(f & HXEN_CAP_EPT) || !(f & HXEN_CAP_UNRESTRICTED))
+		report(d, "FAIL",
+		       "hxen needs EPT and unrestricted guest (Westmere or newer): use a newer CPU, or enable them on the host of this virtual machine",
+		       "Intel VMX is available without %s%s",
+		       f & HXEN_CAP_EPT ? "unrestricted guest" : "EPT",
+		       d->dev_usable ? "" : " (from /proc/cpuinfo)");
 	else
-		report(d, f & HXEN_CAP_EPT ? "ok" : "FAIL",
-		       f & HXEN_CAP_EPT ? NULL :
-		       "hxen needs EPT: use a newer CPU, or enable it on the host of this virtual machine",
-		       "Intel VMX is available%s%s",
-		       f & HXEN_CAP_EPT ? " with EPT" : " without EPT",
+		report(d, "ok", NULL,
+		       "Intel VMX is available with EPT, unrestricted guest%s%s",
+		       f & HXEN_CAP_VPID ? " and VPID" : ", without VPID",
 		       d->dev_usable ? "" : " (from /proc/cpuinfo)");
 }
 
 /*
- * How hxen lives beside KVM.  On AMD it never needs KVM out of the way:
- * it turns SVM on only for each guest run, and where another hypervisor
- * has SVM on it runs its guests inside that ("shared").
+ * How hxen lives beside KVM.  It never needs KVM out of the way: it
+ * turns SVM or VMX on only for each guest run, and where another
+ * hypervisor has it on, hxen runs its guests inside that ("shared").
  */
 static void check_other_hypervisor(struct doctor *d)
 {
 	const char *kvm_mod = NULL;
+	const char *ext = d->svm ? "SVM" : "VMX";
 	char at_load[16] = "";
-	char fix[512];
 	bool held = d->dev_usable && d->caps.nr_cpus_held;
 
 	if (host_exists("/sys/module/kvm_amd"))
@@ -354,49 +387,22 @@ static void check_other_hypervisor(struct doctor *d)
 	host_read_line("/sys/module/kvm/parameters/enable_virt_at_load",
 		       at_load, sizeof(at_load));
 
-	if (d->svm) {
-		if (held)
-			report(d, "ok", NULL,
-			       "coexistence: shared; another hypervisor%s%s%s has SVM on on %u of %u CPUs%s, and hxen runs its guests inside it, leaving it as it found it",
-			       kvm_mod ? " (" : "", kvm_mod ? kvm_mod : "",
-			       kvm_mod ? ")" : "", d->caps.nr_cpus_held,
-			       d->caps.nr_cpus,
-			       at_load[0] == 'Y' ? " (kvm.enable_virt_at_load=Y)" : "");
-		else if (kvm_mod)
-			report(d, "ok", NULL,
-			       "coexistence: per-run; %s is loaded and%s has SVM off now: hxen turns SVM on only while its guests run, so KVM can start guests at any time",
-			       kvm_mod, d->dev_usable ? "" : " (without the module, not checked)");
-		else
-			report(d, "ok", NULL,
-			       "coexistence: per-run; no other hypervisor module is loaded, and hxen turns SVM on only while its guests run");
-		return;
-	}
-
-	snprintf(fix, sizeof(fix),
-		 "unload KVM while you use hxen: sudo modprobe -r %s kvm; or let KVM hold it only while its own guests run: echo 'options kvm enable_virt_at_load=0' | sudo tee /etc/modprobe.d/hxen-kvm.conf, then reboot",
-		 kvm_mod ? kvm_mod : "kvm_intel");
-	if (held) {
-		report(d, "warn", fix,
-		       "another hypervisor%s%s%s has VMX on on %u of %u CPUs%s",
+	if (held)
+		report(d, "ok", NULL,
+		       "coexistence: shared; another hypervisor%s%s%s has %s on on %u of %u CPUs%s, and hxen runs its guests inside it, leaving it as it found it",
 		       kvm_mod ? " (" : "", kvm_mod ? kvm_mod : "",
-		       kvm_mod ? ")" : "", d->caps.nr_cpus_held,
+		       kvm_mod ? ")" : "", ext, d->caps.nr_cpus_held,
 		       d->caps.nr_cpus,
 		       at_load[0] == 'Y' ? " (kvm.enable_virt_at_load=Y)" : "");
-		return;
-	}
-	if (!kvm_mod) {
-		report(d, "ok", NULL, "no other hypervisor module is loaded");
-		return;
-	}
-	if (at_load[0] == 'Y' && !d->dev_usable) {
-		report(d, "warn", fix,
-		       "%s is loaded with kvm.enable_virt_at_load=Y: it holds VMX from load time",
-		       kvm_mod);
-		return;
-	}
-	report(d, "ok", NULL,
-	       "%s is loaded but does not hold VMX now (it takes it while KVM guests run)",
-	       kvm_mod);
+	else if (kvm_mod)
+		report(d, "ok", NULL,
+		       "coexistence: per-run; %s is loaded and%s has %s off now: hxen turns %s on only while its guests run, so KVM can start guests at any time",
+		       kvm_mod, d->dev_usable ? "" : " (without the module, not checked)",
+		       ext, ext);
+	else
+		report(d, "ok", NULL,
+		       "coexistence: per-run; no other hypervisor module is loaded, and hxen turns %s on only while its guests run",
+		       ext);
 }
 
 int cmd_doctor(int argc, char **argv)

@@ -171,6 +171,10 @@ void vmx_vmcs_setup(struct vmx_vcpu *vx)
 	/* #DB and #AC as on SVM (see svm_vmcb_init()); #MC is the host's. */
 	vmx_write(VMCS_EXC_BITMAP, (1U << HX_VECTOR_DB) |
 		  (1U << HX_VECTOR_AC) | (1U << HX_VECTOR_MC));
+	/* A VMCS region's contents are the CPU's: set what must be zero. */
+	vmx_write(VMCS_PF_ERROR_MASK, 0);
+	vmx_write(VMCS_PF_ERROR_MATCH, 0);
+	vmx_write(VMCS_CR3_TARGET_COUNT, 0);
 	vmx_write(VMCS_CR0_MASK, ~CR0_GUEST_OWNED);
 	vmx_write(VMCS_CR4_MASK, ~0ULL);
 	vmx_write(VMCS_EPTP, vm->eptp);
