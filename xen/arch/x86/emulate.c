@@ -289,17 +289,23 @@ int hx_emul_fetch(struct hx_emul_ctx *ctx, struct hx_insn *insn)
 	return err ? HX_EMUL_UNHANDLED : HX_EMUL_RESUME;
 }
 
-int hx_emul_peek(struct hx_emul_ctx *ctx, u8 *byte)
+int hx_emul_peek(struct hx_emul_ctx *ctx, u8 *buf, u32 len)
 {
-	u64 la = linear(ctx, HX_CS, ctx->rip & ip_mask(ctx)), gpa;
-	int err = check_canonical(ctx, HX_CS, la);
+	u64 la, gpa;
+	u32 i;
+	int err;
 
-	if (!err)
-		err = walk(ctx, la, HX_PF_FETCH, &gpa);
-	if (err)
-		return err;
-	return hx_ram_read(ram_of(ctx->vcpu), gpa, byte, 1) ?
-	       HX_EMUL_UNHANDLED : HX_EMUL_RESUME;
+	for (i = 0; i < len; i++) {
+		la = linear(ctx, HX_CS, (ctx->rip + i) & ip_mask(ctx));
+		err = check_canonical(ctx, HX_CS, la);
+		if (!err)
+			err = walk(ctx, la, HX_PF_FETCH, &gpa);
+		if (err)
+			return err;
+		if (hx_ram_read(ram_of(ctx->vcpu), gpa, buf + i, 1))
+			return HX_EMUL_UNHANDLED;
+	}
+	return HX_EMUL_RESUME;
 }
 
 /* --- MOV --------------------------------------------------------------- */

@@ -201,8 +201,8 @@ enum hx_emul_result {
  */
 int hx_emul_fetch(struct hx_emul_ctx *ctx, struct hx_insn *insn);
 
-/* The first byte of the instruction at ctx->rip, without decoding it. */
-int hx_emul_peek(struct hx_emul_ctx *ctx, u8 *byte);
+/* The first @len bytes at ctx->rip, without decoding them. */
+int hx_emul_peek(struct hx_emul_ctx *ctx, u8 *buf, u32 len);
 
 /*
  * A nested page fault at @gpa, a hole: emulate the instruction at

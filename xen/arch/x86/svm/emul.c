@@ -209,7 +209,7 @@ void svm_window_at_hlt(struct svm_vcpu *sv)
 	u8 op;
 
 	svm_emul_ctx(sv, &ctx);
-	if (hx_emul_peek(&ctx, &op) == HX_EMUL_RESUME && op == OPCODE_HLT)
+	if (hx_emul_peek(&ctx, &op, 1) == HX_EMUL_RESUME && op == OPCODE_HLT)
 		svm_skip(sv, 1);
 }
 

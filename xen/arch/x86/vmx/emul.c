@@ -105,14 +105,29 @@ int vmx_exit_string_io(struct vmx_vcpu *vx, u16 port, u8 size, bool in,
 	return vmx_emul_done(vx, &ctx, ret);
 }
 
-/* VMCALL of a guest that speaks the Xen ABI. */
-int vmx_xen_hypercall(struct vmx_vcpu *vx)
+/* VMCALL (or VMMCALL) of a guest that speaks the Xen ABI. */
+int vmx_xen_hypercall(struct vmx_vcpu *vx, u32 len)
 {
 	struct hx_emul_ctx ctx;
 
 	vmx_emul_ctx(vx, &ctx);
-	return vmx_emul_done(vx, &ctx,
-			     hx_xen_hypercall(&ctx, vx->exit.insn_len));
+	return vmx_emul_done(vx, &ctx, hx_xen_hypercall(&ctx, len));
+}
+
+/*
+ * #UD at VMMCALL, AMD's hypercall instruction, which Intel CPUs do not
+ * know: a guest written for SVM (or moved from an AMD host) makes its
+ * hypercalls with it.  Return true if the instruction at RIP is one.
+ */
+bool vmx_at_vmmcall(struct vmx_vcpu *vx)
+{
+	static const u8 vmmcall[3] = { 0x0f, 0x01, 0xd9 };
+	struct hx_emul_ctx ctx;
+	u8 insn[3];
+
+	vmx_emul_ctx(vx, &ctx);
+	return hx_emul_peek(&ctx, insn, sizeof(insn)) == HX_EMUL_RESUME &&
+	       !__builtin_memcmp(insn, vmmcall, sizeof(insn));
 }
 
 /* The hypercall page asks for VMCALL, Intel's hypercall instruction. */

@@ -30,6 +30,7 @@
 #define CR4_GUEST_BITS		0x3707ffULL
 #define SEG_AR_L		(1U << 13)
 #define EXIT_QUAL_DB_BITS	0x600fULL	/* B0-B3, BD, BS */
+#define LEN_VMMCALL		3
 
 void vmx_skip(struct vmx_vcpu *vx, u64 len)
 {
@@ -85,6 +86,8 @@ static u8 cpl(const struct vmx_vcpu *vx)
 	return (vx->g.seg[VMX_SS].ar >> 5) & 3;
 }
 
+static int vmx_hypercall(struct vmx_vcpu *vx, u32 len);
+
 /*
  * After the exit: an event whose delivery the exit interrupted goes in
  * again on the next entry (SDM vol. 3, 27.2.4); the windows asked for
@@ -126,6 +129,10 @@ static int vmx_exit_exception(struct vmx_vcpu *vx)
 	case HX_VECTOR_MC:
 		hxh_machine_check();
 		return 1;
+	case HX_VECTOR_UD:
+		if (!vmx_at_vmmcall(vx))
+			return inject_ud(vx);
+		return vmx_hypercall(vx, LEN_VMMCALL);
 	case HX_VECTOR_DB:
 		vx->g.dr6 |= vx->exit.qual & EXIT_QUAL_DB_BITS;
 		vmx_inject_exception(vx, vector, false, 0);
@@ -197,14 +204,15 @@ static int vmx_exit_hlt(struct vmx_vcpu *vx)
 	return 1;
 }
 
-static int vmx_exit_vmcall(struct vmx_vcpu *vx)
+/* VMCALL, or VMMCALL (@len bytes both), as on SVM. */
+static int vmx_hypercall(struct vmx_vcpu *vx, u32 len)
 {
 	struct hx_vcpu *vcpu = &vx->vcpu;
 	u64 *g = vcpu->gprs;
 
 	if (vcpu->vm->xen.enabled)
-		return vmx_xen_hypercall(vx);
-	vmx_skip(vx, vx->exit.insn_len);
+		return vmx_xen_hypercall(vx, len);
+	vmx_skip(vx, len);
 	vcpu->stats.hypercalls++;
 	vcpu->exit.reason = HX_EXIT_HYPERCALL;
 	vcpu->exit.hypercall.nr = g[HX_RAX];
@@ -215,6 +223,11 @@ static int vmx_exit_vmcall(struct vmx_vcpu *vx)
 	vcpu->exit.hypercall.args[4] = g[HX_R8];
 	vcpu->exit.hypercall.args[5] = g[HX_R9];
 	return 0;
+}
+
+static int vmx_exit_vmcall(struct vmx_vcpu *vx)
+{
+	return vmx_hypercall(vx, vx->exit.insn_len);
 }
 
 /* Instructions the guest does not have (VMX, SMX, MONITOR/MWAIT). */

@@ -168,8 +168,11 @@ void vmx_vmcs_setup(struct vmx_vcpu *vx)
 	vmx_write(VMCS_PIN_CTLS, vmx_cfg.pin);
 	vmx_write(VMCS_CPU_CTLS2, vmx_cfg.cpu2);
 	vmx_write(VMCS_EXIT_CTLS, vmx_cfg.exit);
-	/* #DB and #AC as on SVM (see svm_vmcb_init()); #MC is the host's. */
-	vmx_write(VMCS_EXC_BITMAP, (1U << HX_VECTOR_DB) |
+	/*
+	 * #DB and #AC as on SVM (see svm_vmcb_init()); #MC is the host's;
+	 * #UD for VMMCALL (vmx_at_vmmcall()).
+	 */
+	vmx_write(VMCS_EXC_BITMAP, (1U << HX_VECTOR_DB) | (1U << HX_VECTOR_UD) |
 		  (1U << HX_VECTOR_AC) | (1U << HX_VECTOR_MC));
 	/* A VMCS region's contents are the CPU's: set what must be zero. */
 	vmx_write(VMCS_PF_ERROR_MASK, 0);

@@ -187,7 +187,8 @@ int vmx_msr_write(struct vmx_vcpu *vx, u32 msr, u64 val);
 int vmx_exit_ept_violation(struct vmx_vcpu *vx);
 int vmx_exit_string_io(struct vmx_vcpu *vx, u16 port, u8 size, bool in,
 		       bool rep);
-int vmx_xen_hypercall(struct vmx_vcpu *vx);
+int vmx_xen_hypercall(struct vmx_vcpu *vx, u32 len);
+bool vmx_at_vmmcall(struct vmx_vcpu *vx);
 int vmx_xen_hcall_page(struct vmx_vcpu *vx, u64 val);
 int vmx_load_pdptes(struct vmx_vcpu *vx);
 
