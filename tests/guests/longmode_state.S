@@ -25,6 +25,7 @@
  *                     that VMRUN loads)
  *   OUT 0x9d          the host sets LSTAR here
  *   OUT 0x9e lstar    RDMSR LSTAR (low half)
+ *   OUT 0x84 13       WRMSR of a non-canonical CSTAR: #GP
  *   OUT 0x9f          CSTAR written by the guest; the host reads it
  *   HLT
  * A port of 0xff means a feature the test needs is missing (eax says
@@ -173,7 +174,10 @@ debug_regs:
 	out	%eax, $0x9e
 	mov	$0xc0000083, %ecx	/* CSTAR */
 	mov	$0x11223344, %eax
-	mov	$0x55667788, %edx
+	mov	$0x55667788, %edx	/* not canonical: #GP */
+	mov	$2, %r15		/* length of WRMSR, for the handler */
+	wrmsr
+	mov	$0xffff8880, %edx
 	wrmsr
 	out	%al, $0x9f
 	hlt

@@ -16,7 +16,7 @@ _start:
 	xor	%eax, %eax
 	cpuid				/* in the kernel: vendor */
 	mov	%ebx, %eax
-	out	%eax, $0x73		/* exit: OUT 0x73, 4 bytes "Auth" */
+	out	%eax, $0x73		/* exit: OUT 0x73, the vendor's first 4 bytes */
 	mov	$1, %eax
 	cpuid
 	mov	%ecx, %eax

@@ -36,6 +36,26 @@ struct hx_vcpu;
 /* The state of PAT after RESET. */
 #define HX_PAT_RESET		0x0007040600070406ULL
 
+/*
+ * MSRs that hold a linear address: WRMSR of a non-canonical one raises
+ * #GP (and VM entry would refuse it).
+ */
+static inline bool hx_msr_bad_address(u32 msr, u64 val)
+{
+	switch (msr) {
+	case HX_MSR_SYSENTER_ESP:
+	case HX_MSR_SYSENTER_EIP:
+	case HX_MSR_LSTAR:
+	case HX_MSR_CSTAR:
+	case HX_MSR_FS_BASE:
+	case HX_MSR_GS_BASE:
+	case HX_MSR_KERNEL_GS_BASE:
+		return (u64)((s64)(val << 16) >> 16) != val;
+	default:
+		return false;
+	}
+}
+
 /* Return: 0 done, -1 the guest gets #GP, 1 not one of these MSRs. */
 int hx_msr_common_read(struct hx_vcpu *vcpu, u32 msr, u64 *val);
 int hx_msr_common_write(struct hx_vcpu *vcpu, u32 msr, u64 val);

@@ -71,6 +71,8 @@ int svm_msr_write(struct svm_vcpu *sv, u32 msr, u64 val)
 	u64 *field = vmcb_msr(&v->save, msr);
 
 	if (field) {
+		if (hx_msr_bad_address(msr, val))
+			return -1;
 		*field = val;
 		return 0;
 	}

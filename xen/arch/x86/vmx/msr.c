@@ -66,6 +66,8 @@ int vmx_msr_write(struct vmx_vcpu *vx, u32 msr, u64 val)
 	u64 *field = vmx_state_msr(vx, msr);
 
 	if (field) {
+		if (hx_msr_bad_address(msr, val))
+			return -1;
 		*field = val;
 		return 0;
 	}

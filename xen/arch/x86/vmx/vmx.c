@@ -17,6 +17,10 @@
 #include "vmcs.h"
 #include "vmx.h"
 
+#define CR0_NW			(1ULL << 29)
+#define CR0_CD			(1ULL << 30)
+#define CR0_PG			(1ULL << 31)
+
 /* CPUID 7 EBX: INVPCID, which VMX must enable for the guest. */
 #define CPUID7_EBX_INVPCID	(1U << 10)
 
@@ -226,12 +230,29 @@ static void vmx_flush_if_needed(struct vmx_vcpu *vx, u32 cpu)
 	vx->tlb_gen = gen;
 }
 
+/*
+ * CR0 values no CPU accepts, which VM entry cannot see because the CPU's
+ * CR0 drops CD and NW (vmx_real_cr0()): fail the entry as SVM's VMRUN
+ * does, as if the checks had run on the guest's value.
+ */
+static bool vmx_cr0_invalid(u64 cr0)
+{
+	return (cr0 >> 32) || ((cr0 & CR0_NW) && !(cr0 & CR0_CD)) ||
+	       ((cr0 & CR0_PG) && !(cr0 & HX_CR0_PE));
+}
+
 static int vmx_vcpu_enter(struct hx_vcpu *vcpu)
 {
 	struct vmx_vcpu *vx = to_vmx(vcpu);
 	struct vmx_cpu *c;
 	u32 cpu;
 	int err, failed;
+
+	if (vmx_cr0_invalid(vx->g.cr0)) {
+		vx->exit.reason = EXIT_REASON_FAILED_ENTRY | EXIT_BAD_GUEST;
+		vx->exit.insn_error = 0;
+		return vmx_handle_exit(vx);
+	}
 
 	cpu = hxh_guest_enter();
 	c = &vmx_cpus[cpu];
