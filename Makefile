@@ -27,7 +27,7 @@ LIBEXECDIR ?= $(PREFIX)/lib/hxen
 TOOLS := hxenctl createimg
 
 .PHONY: all userspace module clean check check-unit check-build check-sandbox \
-	check-packaging check-distro deps demo bench deb rpm install install-tools \
+	check-bochs check-packaging check-distro deps demo bench deb rpm install install-tools \
 	install-dkms-src dist
 
 all: userspace
@@ -43,7 +43,7 @@ deps:
 	packaging/build-deps.sh
 
 # Each tier appends PASS/FAIL lines to $(O)/results; the summary is last.
-TIERS := unit build sandbox packaging distro
+TIERS := unit build sandbox bochs packaging distro
 RUN_TIER = HXEN_RESULTS=$(O)/results HXEN_TIMES=$(O)/times O=$(O) tests/tier.sh
 
 check: deps

@@ -8,6 +8,7 @@ pkgs=(
 	debootstrap dkms debhelper dh-dkms dpkg-dev
 	fakeroot lintian rpm rpmlint apt-utils udev jq e2fsprogs util-linux
 	libxen-dev zlib1g-dev liblzma-dev libzstd-dev libslirp-dev
+	bochs bochsbios vgabios bochs-term syslinux mtools dosfstools bsdutils binutils
 )
 # (dh-sequence-installsysusers, which debian/control needs, is provided by
 # debhelper itself on bookworm.)

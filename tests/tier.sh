@@ -1,7 +1,8 @@
 #!/bin/bash
 # tests/tier.sh NAME : run one test tier, appending its results to
 # $HXEN_RESULTS, and print how long it took.  Tiers: unit, build (the
-# module build matrix), sandbox (boots), packaging, distro.
+# module build matrix), sandbox (boots in QEMU, AMD SVM), bochs (a boot in
+# Bochs, Intel VT-x), packaging, distro.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 name=$1

@@ -1,0 +1,301 @@
+#!/bin/sh
+# /init of the Bochs initramfs (busybox sh).  Runs on an emulated Intel
+# CPU with VT-x: loads kvm_intel and runs a KVM guest as a yardstick for
+# Bochs' VMX, unloads KVM, then loads hxen.ko, shows what hxenctl caps
+# and doctor say and runs vmtest and the test guests.  Prints one
+# "HXT: PASS: <name>" or "HXT: FAIL: <name>: <why>" line per check and
+# "HXT: DONE" at the end (tests/bochs/run.sh fails the boot without it),
+# then powers off.
+#
+# /etc/hxt.conf (written by run.sh) sets:
+#   HXT_LINE       the kernel line (6.1)
+#   HXT_VERSION    the expected hxen version (VERSION of the tree)
+#   HXT_KVM        kvm modules to load, in order (files under /lib/hxt/kvm)
+#   HXT_HXEN_DEPS  modules hxen.ko needs, in order (under /lib/hxt/deps)
+#   HXT_HXEN_GID   the gid of group hxen
+#   HXT_CPUS       the number of CPUs Bochs emulates
+#   HXT_KVMLOOP    guest seconds the KVM guest runs after its first round
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C
+
+/bin/busybox mkdir -p /proc /sys /dev /tmp /run
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+# shellcheck source=/dev/null
+. /etc/hxt.conf
+
+# Results go to the console and, uncut by kernel messages, to ttyS1
+# (COM2, a file of its own on the host).
+RES=/dev/ttyS1
+[ -c "$RES" ] || RES=/dev/null
+stty -F "$RES" 115200 raw -echo 2>/dev/null
+say() {
+	echo "HXT: $*"
+	echo "HXT: $*" >"$RES"
+}
+pass() { say "PASS: $1"; }
+fail() { say "FAIL: $1: $(echo "$2" | tr '\n' ' ' | cut -c1-300)"; }
+# stamp WHAT : the guest's uptime, to see where the time goes.
+stamp() { echo "bochs: $1 at uptime $(cut -d' ' -f1 /proc/uptime)"; }
+
+# finish : the final marker; then let the console's UART drain (output
+# still in the tty is lost otherwise; a guest second is plenty, and an
+# idle one costs about a wall second with one CPU, far more with two)
+# and power off, which ends Bochs.
+finish() {
+	say "DONE"
+	sync
+	sleep 1
+	poweroff -f
+	sleep 5
+	echo o >/proc/sysrq-trigger
+}
+
+HXENCTL=/usr/bin/hxenctl
+OUT=/tmp/out
+ERR=/tmp/err
+
+# run CMD... : run with stdout in $OUT, stderr in $ERR, status in $ST.
+run() {
+	"$@" >"$OUT" 2>"$ERR"
+	ST=$?
+}
+
+# relay NAME CMD... : run a test program that prints PASS:/FAIL: lines
+# and turn them into results; a program that prints none fails NAME.
+relay() {
+	rname=$1
+	shift
+	: >/tmp/relay
+	"$@" 2>&1 | while IFS= read -r l; do
+		case $l in
+		PASS:* | FAIL:*) say "$l"; echo "$l" >>/tmp/relay ;;
+		*) echo "$l" ;;
+		esac
+	done
+	[ -s /tmp/relay ] || fail "$rname" "no results from $*"
+}
+
+# caps_get KEY : the value of KEY in the last "hxenctl caps" output.
+caps_get() { sed -n "s/^$1: //p" "$OUT" | head -n 1; }
+
+# check_caps_key NAME KEY REGEX : the caps value of KEY matches REGEX.
+check_caps_key() {
+	v=$(caps_get "$2")
+	if echo "$v" | grep -Eq -- "$3"; then
+		pass "$1"
+	else
+		fail "$1" "$2 is '$v', want /$3/"
+	fi
+}
+
+# dev_node : wait for devtmpfs to show /dev/hxen, then give it the owner
+# and mode the packaged udev rule gives it.
+dev_node() {
+	i=0
+	while [ ! -c /dev/hxen ] && [ $i -lt 20 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -c /dev/hxen ] || return 1
+	chown "root:$HXT_HXEN_GID" /dev/hxen && chmod 0660 /dev/hxen
+}
+
+# load_hxen : insmod hxen.ko after the modules it needs; output in $OUT.
+load_hxen() {
+	for m in $HXT_HXEN_DEPS; do
+		insmod "/lib/hxt/deps/$m" >"$OUT" 2>&1 || return 1
+	done
+	insmod /lib/hxt/hxen.ko >"$OUT" 2>&1
+}
+
+# dmesg_clean NAME FROM : no warning, oops, lockup or faulting MSR access
+# in the kernel log after its first FROM lines (the boot's own are not
+# hxen's).
+dmesg_clean() {
+	bad=$(dmesg | tail -n +"$(($2 + 1))" | grep -E 'WARNING:|BUG:|Oops|general protection|unchecked MSR|rcu.*stall|soft lockup|hung_task|blocked for more than' | head -n 3)
+	if [ -z "$bad" ]; then pass "$1"; else fail "$1" "$bad"; fi
+}
+
+# check_cpu : what the emulated CPU offers (vmx flag, CPU count).
+check_cpu() {
+	ncpu=$(grep -c '^processor' /proc/cpuinfo)
+	echo "bochs: $(uname -r), $ncpu cpus, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+	grep -m1 '^vmx flags' /proc/cpuinfo
+	echo "--- kernel messages about the CPU while booting"
+	dmesg | grep -iE 'unchecked MSR|vmx|x86/cpu|tsc:|perfctr' | head -n 20
+	if grep -m1 '^flags' /proc/cpuinfo | grep -qw vmx; then
+		pass cpu/vmx
+	else
+		fail cpu/vmx "no vmx in the CPU flags of /proc/cpuinfo"
+	fi
+	if [ "$ncpu" = "$HXT_CPUS" ]; then
+		pass cpu/count
+	else
+		fail cpu/count "$ncpu cpus online, Bochs emulates $HXT_CPUS"
+	fi
+}
+
+# kvm_load : insmod the KVM modules in order; fails (with a result) if one
+# does not load or /dev/kvm does not appear.
+kvm_load() {
+	for m in $HXT_KVM; do
+		if ! insmod "/lib/hxt/kvm/$m" >/tmp/kvm.err 2>&1; then
+			fail kvm/load "insmod $m: $(cat /tmp/kvm.err)"
+			return 1
+		fi
+	done
+	if [ ! -d /sys/module/kvm_intel ] || [ ! -c /dev/kvm ]; then
+		fail kvm/load "no kvm_intel in /sys/module or no /dev/kvm after insmod"
+		return 1
+	fi
+	pass kvm/load
+	for p in ept vpid unrestricted_guest enable_apicv enable_shadow_vmcs pml nested; do
+		printf 'kvm_intel.%s=%s ' "$p" "$(cat "/sys/module/kvm_intel/parameters/$p" 2>/dev/null)"
+	done
+	echo
+	p=$(cat /sys/module/kvm_intel/parameters/ept 2>/dev/null)
+	if [ "$p" = Y ]; then pass kvm/ept; else fail kvm/ept "kvm_intel.ept is '$p'"; fi
+}
+
+# kvm_loop : run the KVM guest (kvm_memloop.bin through /dev/kvm) for
+# HXT_KVMLOOP guest seconds after its first round.  A guest second of a
+# busy nested guest is about 3.5 G emulated instructions (about 40 s of
+# wall time), so kvmloop is stopped with SIGTERM rather than left to run
+# whole seconds.
+kvm_loop() {
+	stamp "kvmloop"
+	: >/tmp/kvmloop
+	kvmloop /lib/hxt/guests 600 >/tmp/kvmloop 2>&1 &
+	kvmloop=$!
+	i=0
+	while ! grep -q running /tmp/kvmloop && kill -0 $kvmloop 2>/dev/null && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	sleep "$HXT_KVMLOOP"
+	kill -TERM $kvmloop 2>/dev/null
+	wait $kvmloop
+	st=$?
+	cat /tmp/kvmloop
+	if [ $st -eq 0 ] && grep -q '^kvmloop: ok [1-9][0-9]* rounds$' /tmp/kvmloop; then
+		pass kvm/kvmloop
+	else
+		fail kvm/kvmloop "exit $st: $(tail -c 300 /tmp/kvmloop)"
+	fi
+}
+
+# kvm_unload : rmmod the KVM modules, last loaded first.
+kvm_unload() {
+	mods=
+	for m in $HXT_KVM; do mods="$(echo "${m%.ko}" | tr - _) $mods"; done
+	for m in $mods; do
+		if ! rmmod "$m" >/tmp/kvm.err 2>&1; then
+			fail kvm/unload "rmmod $m: $(cat /tmp/kvm.err)"
+			return
+		fi
+	done
+	pass kvm/unload
+}
+
+# hxen_load : insmod hxen.ko, /dev/hxen, the version in sysfs.
+hxen_load() {
+	loaded=0
+	if load_hxen; then
+		pass insmod
+		loaded=1
+	else
+		fail insmod "$(cat "$OUT")"
+	fi
+	echo "--- hxen kernel messages after insmod"
+	dmesg | grep -i hxen
+	if [ $loaded -eq 1 ] && dev_node; then
+		pass dev-node
+	else
+		fail dev-node "/dev/hxen is not a character device"
+	fi
+	v=$(cat /sys/module/hxen/version 2>/dev/null)
+	if [ "$v" = "$HXT_VERSION" ]; then
+		pass sysfs-version
+	else
+		fail sysfs-version "/sys/module/hxen/version is '$v', want '$HXT_VERSION'"
+	fi
+}
+
+# hxen_caps : "hxenctl caps" must see Intel VMX with EPT, VPID and
+# unrestricted guest.
+hxen_caps() {
+	run "$HXENCTL" caps
+	echo "--- hxenctl caps (exit $ST)"
+	cat "$OUT" "$ERR"
+	if [ "$ST" -ne 0 ]; then
+		fail caps "exit $ST: $(head -c 200 "$ERR")"
+		return
+	fi
+	pass caps
+	check_caps_key caps/vendor vendor '^Intel$'
+	check_caps_key caps/vmx vmx '^yes$'
+	check_caps_key caps/vmx-firmware vmx-firmware '^enabled$'
+	check_caps_key caps/ept ept '^yes$'
+	check_caps_key caps/vpid vpid '^yes$'
+	check_caps_key caps/unrestricted-guest unrestricted-guest '^yes$'
+	check_caps_key caps/cpus cpus "^$ncpu\$"
+	check_caps_key caps/svm svm '^no$'
+}
+
+# hxen_doctor : show "hxenctl doctor"; its CPU line must be ok.  (Its exit
+# status also reflects how hxen is installed, which here it is not.)
+hxen_doctor() {
+	run "$HXENCTL" doctor
+	echo "--- hxenctl doctor (exit $ST)"
+	cat "$OUT" "$ERR"
+	if grep -q '^\[ok  \] Intel VMX is available with EPT' "$OUT"; then
+		pass doctor/cpu
+	else
+		fail doctor/cpu "want '[ok  ] Intel VMX is available with EPT': $(grep -A1 -i 'vmx\|svm\|cpu' "$OUT" | head -n 2)"
+	fi
+}
+
+# hxen_guests : vmtest and the test guests, as in the sandbox.
+hxen_guests() {
+	stamp "vmtest"
+	relay vm/memory vmtest memory
+	relay vm/invalid vmtest invalid
+	relay vm/cycles vmtest cycles 200
+	stamp "guesttest"
+	relay guest/all guesttest /lib/hxt/guests all
+	stamp "hxen tests done"
+	echo "--- hxen kernel messages"
+	dmesg | grep -i hxen | tail -n 30
+	if [ $loaded -eq 1 ]; then
+		if rmmod hxen >"$OUT" 2>&1; then
+			pass rmmod
+		else
+			fail rmmod "$(cat "$OUT")"
+		fi
+	fi
+}
+
+stamp "init started"
+check_cpu
+boot_lines=$(dmesg | wc -l)
+# KVM first: it shows whether Bochs' VMX works at all, and a guest of
+# hxen's that wedges the emulated machine cannot take that answer with it.
+stamp "loading kvm"
+if kvm_load; then
+	kvm_loop
+	kvm_unload
+fi
+dmesg_clean kvm/dmesg-clean "$boot_lines"
+boot_lines=$(dmesg | wc -l)
+hxen_load
+hxen_caps
+hxen_doctor
+hxen_guests
+dmesg_clean dmesg-clean "$boot_lines"
+stamp "done"
+finish
