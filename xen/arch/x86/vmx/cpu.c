@@ -39,7 +39,7 @@
 #include "vmcs.h"
 #include "vmx.h"
 
-#define VMX_NR_VPIDS		4096
+#define VMX_NR_VPIDS		65536
 
 struct vmx_cpu *vmx_cpus;
 static u32 vmx_nr_cpus;
@@ -47,13 +47,35 @@ static bool vmx_switch_hooks;
 /* VPIDs in use; 0 is the host's.  Changed under the host's VM lock. */
 static u64 vmx_vpids[VMX_NR_VPIDS / 64];
 
+/* hxen can flush one VPID, or all of them, where the CPU has VPIDs. */
+bool vmx_invvpid_usable(void)
+{
+	u64 caps;
+
+	return hxh_rdmsr_safe(MSR_VMX_EPT_VPID_CAP, &caps) == 0 &&
+	       (caps & VMX_INVVPID) &&
+	       (caps & (VMX_INVVPID_SINGLE | VMX_INVVPID_ALL_CAP));
+}
+
+void vmx_invvpid_one(u16 vpid)
+{
+	if (vmx_cfg.ept_caps & VMX_INVVPID_SINGLE)
+		vmx_invvpid(VMX_INVVPID_CONTEXT, vpid);
+	else
+		vmx_invvpid(VMX_INVVPID_ALL, 0);
+}
+
+/*
+ * VPIDs are handed out from the top: KVM numbers its own from 1 up, so
+ * the two rarely share one (and a shared one is flushed anyway).
+ */
 int vmx_vpid_alloc(void)
 {
 	u32 i;
 
 	if (!(vmx_cfg.cpu2 & CPU2_VPID))
 		return 0;
-	for (i = 1; i < VMX_NR_VPIDS; i++) {
+	for (i = VMX_NR_VPIDS - 1; i > 0; i--) {
 		if (!(vmx_vpids[i / 64] & (1ULL << (i % 64)))) {
 			vmx_vpids[i / 64] |= 1ULL << (i % 64);
 			return (int)i;
@@ -89,8 +111,10 @@ int vmx_take(struct vmx_cpu *c, struct vmx_vcpu *vx)
 		c->other_vmcs = vmx_ptrst();
 		c->stats.shared_runs++;
 		/* The other hypervisor's guests may have run meanwhile. */
-		if (c->arrived)
+		if (c->arrived) {
 			c->last_vm = 0;
+			c->stale = true;
+		}
 	} else {
 		hxh_vmx_cr4_vmxe(true);
 		if (vmx_on(c->vmxon_pa)) {
@@ -132,7 +156,11 @@ void vmx_cpu_arrive(u32 cpu)
 		vmx_cpus[cpu].arrived = true;
 }
 
-/* Leaving a CPU after runs inside another's VMX operation: an IBPB. */
+/*
+ * Leaving a CPU after runs inside another's VMX operation: drop every
+ * VPID's translations (the other's guests may use the same VPIDs, and
+ * not every CPU tells them apart by EPT root), and an IBPB.
+ */
 void vmx_cpu_leave(void)
 {
 	struct vmx_cpu *c = &vmx_cpus[hxh_cpu_id()];
@@ -140,6 +168,10 @@ void vmx_cpu_leave(void)
 	if (!c->dirty)
 		return;
 	c->dirty = false;
+	if ((vmx_cfg.cpu2 & CPU2_VPID) && (hxh_read_cr4() & HX_CR4_VMXE)) {
+		vmx_invvpid(VMX_INVVPID_ALL, 0);
+		c->stats.tlb_cleanups++;
+	}
 	hxh_branch_barrier();
 }
 
@@ -148,8 +180,10 @@ void vmx_cpu_stats(struct hx_arch_stats *st)
 	u32 i;
 
 	*st = (struct hx_arch_stats){ 0 };
-	for (i = 0; vmx_cpus && i < vmx_nr_cpus; i++)
+	for (i = 0; vmx_cpus && i < vmx_nr_cpus; i++) {
 		st->shared_runs += vmx_cpus[i].stats.shared_runs;
+		st->tlb_cleanups += vmx_cpus[i].stats.tlb_cleanups;
+	}
 }
 
 void vmx_cpus_exit(void)
@@ -185,6 +219,8 @@ int vmx_cpus_init(void)
 		/* The region starts with the VMCS revision (SDM vol. 3, 25.11.5). */
 		*(u32 *)hxh_page_to_va(c->vmxon) = vmx_cfg.revision;
 		c->vmxon_pa = hxh_page_to_pa(c->vmxon);
+		/* Whatever ran here before: the first run flushes. */
+		c->stale = true;
 	}
 	return 0;
 }

@@ -68,4 +68,11 @@ static inline void vmx_invept(u64 type, u64 eptp)
 	asm volatile("invept %0, %1" :: "m"(desc), "r"(type) : "cc", "memory");
 }
 
+static inline void vmx_invvpid(u64 type, u16 vpid)
+{
+	struct { u64 vpid, addr; } desc = { vpid, 0 };
+
+	asm volatile("invvpid %0, %1" :: "m"(desc), "r"(type) : "cc", "memory");
+}
+
 #endif /* HXEN_VMX_INSN_H */

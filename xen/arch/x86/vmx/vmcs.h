@@ -35,15 +35,21 @@
 #define VMX_EPT_INVEPT_SINGLE		(1ULL << 25)
 #define VMX_EPT_INVEPT_ALL		(1ULL << 26)
 
+#define VMX_INVVPID			(1ULL << 32)
+#define VMX_INVVPID_SINGLE		(1ULL << 41)
+#define VMX_INVVPID_ALL_CAP		(1ULL << 42)
+
 /* EPT pointer and leaf entries (SDM vol. 3, 25.6.11 and 29.3.2) */
 #define VMX_EPTP_WB			6ULL
 #define VMX_EPTP_WALK_4			(3ULL << 3)
 #define VMX_EPT_LEAF_WB			(6ULL << 3)
 #define VMX_EPT_LEAF_IGNORE_PAT		(1ULL << 6)
 
-/* INVEPT types */
+/* INVEPT and INVVPID types */
 #define VMX_INVEPT_SINGLE		1
 #define VMX_INVEPT_ALL			2
+#define VMX_INVVPID_CONTEXT		1
+#define VMX_INVVPID_ALL			2
 
 /* Pin-based controls */
 #define PIN_EXT_INTR			(1U << 0)

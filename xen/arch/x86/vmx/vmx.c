@@ -214,18 +214,26 @@ static bool vmx_has_event(struct hx_vcpu *vcpu)
 
 /* --- running ---------------------------------------------------------------- */
 
-/* A vCPU on a new CPU, or after a mapping went away, drops its TLB. */
-static void vmx_flush_if_needed(struct vmx_vcpu *vx, u32 cpu)
+/*
+ * A vCPU on a new CPU, after a mapping went away, or after another
+ * hypervisor's guests may have run here, drops what the TLB holds for
+ * its EPT root and for its VPID.  (The EPT root tags its translations on
+ * hardware; Bochs tags them by VPID alone, and other hypervisors number
+ * VPIDs too.)
+ */
+static void vmx_flush_if_needed(struct vmx_vcpu *vx, u32 cpu, bool stale)
 {
 	struct vmx_vm *vm = to_vmx_vm(vx->vcpu.vm);
 	u32 gen = hx_p2m_tlb_gen(&vm->ept);
 
-	if (vx->cpu == cpu && vx->tlb_gen == gen)
+	if (vx->cpu == cpu && vx->tlb_gen == gen && !stale)
 		return;
 	if (vmx_cfg.ept_caps & VMX_EPT_INVEPT_SINGLE)
 		vmx_invept(VMX_INVEPT_SINGLE, vm->eptp);
 	else
 		vmx_invept(VMX_INVEPT_ALL, 0);
+	if (vx->vpid)
+		vmx_invvpid_one(vx->vpid);
 	vx->cpu = cpu;
 	vx->tlb_gen = gen;
 }
@@ -264,7 +272,8 @@ static int vmx_vcpu_enter(struct hx_vcpu *vcpu)
 	if (!vx->setup_done)
 		vmx_vmcs_setup(vx);
 	vmx_host_state(vx);
-	vmx_flush_if_needed(vx, cpu);
+	vmx_flush_if_needed(vx, cpu, c->stale);
+	c->stale = false;
 	vx->g.rsp = vcpu->gprs[HX_RSP];
 
 	/* As on SVM: publish the CPU, then look at the queue. */
@@ -443,6 +452,7 @@ const struct hx_arch_ops *vmx_probe(const struct hx_caps *caps)
 {
 	if (!(caps->features & HX_CAP_VMX) ||
 	    (caps->features & HX_CAP_VMX_DISABLED) ||
+	    ((caps->features & HX_CAP_VPID) && !vmx_invvpid_usable()) ||
 	    !(caps->features & HX_CAP_EPT) ||
 	    !(caps->features & HX_CAP_UNRESTRICTED))
 		return NULL;

@@ -50,6 +50,7 @@ extern struct vmx_config vmx_cfg;
  * @last_vm: the serial of the VM that ran here last (IBPB on a change)
  * @arrived: a vCPU thread came onto the CPU since the last run
  * @dirty: runs inside the other's VMX operation since the thread came
+ * @stale: other guests may have run here: flush before the next run
  */
 struct vmx_cpu {
 	struct hxh_page *vmxon;
@@ -57,6 +58,7 @@ struct vmx_cpu {
 	bool shared;
 	bool arrived;
 	bool dirty;
+	bool stale;
 	u64 other_vmcs;
 	u64 last_vm;
 	struct hx_arch_stats stats;
@@ -159,6 +161,8 @@ void vmx_cpu_arrive(u32 cpu);
 void vmx_cpu_leave(void);
 void vmx_cpu_stats(struct hx_arch_stats *st);
 int vmx_vpid_alloc(void);
+bool vmx_invvpid_usable(void);
+void vmx_invvpid_one(u16 vpid);
 void vmx_vpid_free(u16 vpid);
 
 /* vmcs.c */
