@@ -61,7 +61,7 @@ module_param_cb(vms, &hxen_vms_ops, NULL, 0444);
 MODULE_PARM_DESC(vms, "VMs alive");
 module_param_cb(shared_runs, &hxen_arch_stat_ops, &hxen_shared_runs_tag, 0444);
 MODULE_PARM_DESC(shared_runs,
-		 "guest runs inside SVM that another hypervisor turned on");
+		 "guest runs inside SVM/VMX that another hypervisor turned on");
 module_param_cb(tlb_cleanups, &hxen_arch_stat_ops, &hxen_tlb_cleanups_tag,
 		0444);
 MODULE_PARM_DESC(tlb_cleanups,
@@ -102,7 +102,7 @@ static int __init hxen_arch_setup(void)
 
 	hx_caps_probe(&caps);
 	if (hx_arch_init(&caps)) {
-		pr_info("no usable AMD SVM with nested paging: VMs cannot run here ('hxenctl doctor' says why)\n");
+		pr_info("no usable AMD SVM with nested paging or Intel VMX with EPT and unrestricted guest: VMs cannot run here ('hxenctl doctor' says why)\n");
 		return 0;
 	}
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "hxen:online",

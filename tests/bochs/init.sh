@@ -140,26 +140,27 @@ check_cpu() {
 	fi
 }
 
-# kvm_load : insmod the KVM modules in order; fails (with a result) if one
+# kvm_load [PREFIX] : insmod the KVM modules in order (results PREFIX/..., default kvm/); fails (with a result) if one
 # does not load or /dev/kvm does not appear.
 kvm_load() {
+	kp=${1:-kvm}
 	for m in $HXT_KVM; do
 		if ! insmod "/lib/hxt/kvm/$m" >/tmp/kvm.err 2>&1; then
-			fail kvm/load "insmod $m: $(cat /tmp/kvm.err)"
+			fail "$kp/load" "insmod $m: $(cat /tmp/kvm.err)"
 			return 1
 		fi
 	done
 	if [ ! -d /sys/module/kvm_intel ] || [ ! -c /dev/kvm ]; then
-		fail kvm/load "no kvm_intel in /sys/module or no /dev/kvm after insmod"
+		fail "$kp/load" "no kvm_intel in /sys/module or no /dev/kvm after insmod"
 		return 1
 	fi
-	pass kvm/load
+	pass "$kp/load"
 	for p in ept vpid unrestricted_guest enable_apicv enable_shadow_vmcs pml nested; do
 		printf 'kvm_intel.%s=%s ' "$p" "$(cat "/sys/module/kvm_intel/parameters/$p" 2>/dev/null)"
 	done
 	echo
 	p=$(cat /sys/module/kvm_intel/parameters/ept 2>/dev/null)
-	if [ "$p" = Y ]; then pass kvm/ept; else fail kvm/ept "kvm_intel.ept is '$p'"; fi
+	if [ "$p" = Y ]; then pass "$kp/ept"; else fail "$kp/ept" "kvm_intel.ept is '$p'"; fi
 }
 
 # kvm_loop : run the KVM guest (kvm_memloop.bin through /dev/kvm) for
@@ -189,17 +190,18 @@ kvm_loop() {
 	fi
 }
 
-# kvm_unload : rmmod the KVM modules, last loaded first.
+# kvm_unload [PREFIX] : rmmod the KVM modules, last loaded first.
 kvm_unload() {
+	kp=${1:-kvm}
 	mods=
 	for m in $HXT_KVM; do mods="$(echo "${m%.ko}" | tr - _) $mods"; done
 	for m in $mods; do
 		if ! rmmod "$m" >/tmp/kvm.err 2>&1; then
-			fail kvm/unload "rmmod $m: $(cat /tmp/kvm.err)"
+			fail "$kp/unload" "rmmod $m: $(cat /tmp/kvm.err)"
 			return
 		fi
 	done
-	pass kvm/unload
+	pass "$kp/unload"
 }
 
 # hxen_load : insmod hxen.ko, /dev/hxen, the version in sysfs.
@@ -271,6 +273,54 @@ hxen_guests() {
 	stamp "hxen tests done"
 	echo "--- hxen kernel messages"
 	dmesg | grep -i hxen | tail -n 30
+}
+
+# counter NAME : one of hxen's counters in /sys/module/hxen/parameters.
+counter() { cat "/sys/module/hxen/parameters/$1" 2>/dev/null || echo -1; }
+
+# hxen_beside_kvm : kvm_intel loads under hxen, and while a KVM guest
+# runs (so KVM is in VMX operation), doctor names the shared mode, the
+# guests of each kind run inside KVM's VMX operation (shared_runs grows),
+# the KVM guest checks its memory all along, and both unload cleanly.
+hxen_beside_kvm() {
+	stamp "beside kvm"
+	kvm_load coexist/kvm || return
+	s0=$(counter shared_runs)
+	c0=$(counter tlb_cleanups)
+	: >/tmp/kvmloop
+	kvmloop /lib/hxt/guests 600 >/tmp/kvmloop 2>&1 &
+	kl=$!
+	i=0
+	while ! grep -q running /tmp/kvmloop && kill -0 $kl 2>/dev/null && [ $i -lt 200 ]; do
+		sleep 0.01
+		i=$((i + 1))
+	done
+	run "$HXENCTL" doctor
+	if grep -q '^\[ok  \] coexistence: shared; another hypervisor (kvm_intel) has VMX on' "$OUT"; then
+		pass coexist/doctor-shared
+	else
+		fail coexist/doctor-shared "$(grep coexist "$OUT")"
+	fi
+	relay coexist/guests guesttest /lib/hxt/guests beside kvm-busy
+	if [ "$(counter shared_runs)" -gt "$s0" ] && [ "$(counter tlb_cleanups)" -gt "$c0" ]; then
+		pass coexist/shared-runs
+	else
+		fail coexist/shared-runs "shared_runs $s0 -> $(counter shared_runs), tlb_cleanups $c0 -> $(counter tlb_cleanups)"
+	fi
+	kill -TERM $kl 2>/dev/null
+	wait $kl
+	st=$?
+	cat /tmp/kvmloop
+	if [ $st -eq 0 ] && grep -q '^kvmloop: ok [1-9][0-9]* rounds$' /tmp/kvmloop; then
+		pass coexist/kvm-guest-intact
+	else
+		fail coexist/kvm-guest-intact "exit $st: $(tail -c 300 /tmp/kvmloop)"
+	fi
+	kvm_unload coexist/kvm
+}
+
+# hxen_unload : rmmod hxen.
+hxen_unload() {
 	if [ $loaded -eq 1 ]; then
 		if rmmod hxen >"$OUT" 2>&1; then
 			pass rmmod
@@ -296,6 +346,8 @@ hxen_load
 hxen_caps
 hxen_doctor
 hxen_guests
+hxen_beside_kvm
+hxen_unload
 dmesg_clean dmesg-clean "$boot_lines"
 stamp "done"
 finish
