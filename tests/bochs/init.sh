@@ -163,13 +163,9 @@ kvm_load() {
 	if [ "$p" = Y ]; then pass "$kp/ept"; else fail "$kp/ept" "kvm_intel.ept is '$p'"; fi
 }
 
-# kvm_loop : run the KVM guest (kvm_memloop.bin through /dev/kvm) for
-# HXT_KVMLOOP guest seconds after its first round.  A guest second of a
-# busy nested guest is about 3.5 G emulated instructions (about 40 s of
-# wall time), so kvmloop is stopped with SIGTERM rather than left to run
-# whole seconds.
-kvm_loop() {
-	stamp "kvmloop"
+# kvmloop_start : start the KVM guest (kvm_memloop.bin through /dev/kvm)
+# in the background and wait until it runs; its pid is in $kvmloop.
+kvmloop_start() {
 	: >/tmp/kvmloop
 	kvmloop /lib/hxt/guests 600 >/tmp/kvmloop 2>&1 &
 	kvmloop=$!
@@ -178,16 +174,31 @@ kvm_loop() {
 		sleep 0.05
 		i=$((i + 1))
 	done
-	sleep "$HXT_KVMLOOP"
+}
+
+# kvmloop_stop NAME : stop it with SIGTERM; NAME passes if it ends with
+# every round of its memory check in order.
+kvmloop_stop() {
 	kill -TERM $kvmloop 2>/dev/null
 	wait $kvmloop
 	st=$?
 	cat /tmp/kvmloop
 	if [ $st -eq 0 ] && grep -q '^kvmloop: ok [1-9][0-9]* rounds$' /tmp/kvmloop; then
-		pass kvm/kvmloop
+		pass "$1"
 	else
-		fail kvm/kvmloop "exit $st: $(tail -c 300 /tmp/kvmloop)"
+		fail "$1" "exit $st: $(tail -c 300 /tmp/kvmloop)"
 	fi
+}
+
+# kvm_loop : run the KVM guest for HXT_KVMLOOP guest seconds after its
+# first round.  A guest second of a busy nested guest is about 3.5 G
+# emulated instructions (about 40 s of wall time), so kvmloop is stopped
+# with SIGTERM rather than left to run whole seconds.
+kvm_loop() {
+	stamp "kvmloop"
+	kvmloop_start
+	sleep "$HXT_KVMLOOP"
+	kvmloop_stop kvm/kvmloop
 }
 
 # kvm_unload [PREFIX] : rmmod the KVM modules, last loaded first.
@@ -287,14 +298,7 @@ hxen_beside_kvm() {
 	kvm_load coexist/kvm || return
 	s0=$(counter shared_runs)
 	c0=$(counter tlb_cleanups)
-	: >/tmp/kvmloop
-	kvmloop /lib/hxt/guests 600 >/tmp/kvmloop 2>&1 &
-	kl=$!
-	i=0
-	while ! grep -q running /tmp/kvmloop && kill -0 $kl 2>/dev/null && [ $i -lt 200 ]; do
-		sleep 0.01
-		i=$((i + 1))
-	done
+	kvmloop_start
 	run "$HXENCTL" doctor
 	if grep -q '^\[ok  \] coexistence: shared; another hypervisor (kvm_intel) has VMX on' "$OUT"; then
 		pass coexist/doctor-shared
@@ -307,15 +311,7 @@ hxen_beside_kvm() {
 	else
 		fail coexist/shared-runs "shared_runs $s0 -> $(counter shared_runs), tlb_cleanups $c0 -> $(counter tlb_cleanups)"
 	fi
-	kill -TERM $kl 2>/dev/null
-	wait $kl
-	st=$?
-	cat /tmp/kvmloop
-	if [ $st -eq 0 ] && grep -q '^kvmloop: ok [1-9][0-9]* rounds$' /tmp/kvmloop; then
-		pass coexist/kvm-guest-intact
-	else
-		fail coexist/kvm-guest-intact "exit $st: $(tail -c 300 /tmp/kvmloop)"
-	fi
+	kvmloop_stop coexist/kvm-guest-intact
 	kvm_unload coexist/kvm
 }
 

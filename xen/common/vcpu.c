@@ -37,6 +37,42 @@ void hx_vcpu_destroy(struct hx_vcpu *vcpu)
 	hx_arch->vcpu_free(vcpu);
 }
 
+int hx_vcpu_io_exit(struct hx_vcpu *vcpu, u16 port, u8 size, bool in)
+{
+	u32 i;
+
+	if (!vcpu->io_data || vcpu->io_data_size < size)
+		return -1;
+	vcpu->exit.reason = HX_EXIT_IO;
+	vcpu->exit.io.port = port;
+	vcpu->exit.io.size = size;
+	vcpu->exit.io.in = in;
+	vcpu->exit.io.count = 1;
+	if (in)
+		vcpu->io_in_pending = true;
+	else
+		for (i = 0; i < size; i++)
+			vcpu->io_data[i] = (u8)(vcpu->gprs[HX_RAX] >> (8 * i));
+	vcpu->stats.io++;
+	return 0;
+}
+
+/* The number in RAX, the arguments as Linux passes syscall arguments. */
+void hx_vcpu_hypercall_exit(struct hx_vcpu *vcpu)
+{
+	const u64 *g = vcpu->gprs;
+
+	vcpu->stats.hypercalls++;
+	vcpu->exit.reason = HX_EXIT_HYPERCALL;
+	vcpu->exit.hypercall.nr = g[HX_RAX];
+	vcpu->exit.hypercall.args[0] = g[HX_RDI];
+	vcpu->exit.hypercall.args[1] = g[HX_RSI];
+	vcpu->exit.hypercall.args[2] = g[HX_RDX];
+	vcpu->exit.hypercall.args[3] = g[HX_R10];
+	vcpu->exit.hypercall.args[4] = g[HX_R8];
+	vcpu->exit.hypercall.args[5] = g[HX_R9];
+}
+
 void hx_vcpu_set_io_buffer(struct hx_vcpu *vcpu, u8 *data, u32 size)
 {
 	vcpu->io_data = data;

@@ -249,6 +249,16 @@ static inline void hx_vcpu_take_event(struct hx_vcpu *vcpu, u32 event)
 	__atomic_fetch_and(&vcpu->events, ~clear, __ATOMIC_ACQ_REL);
 }
 
+/*
+ * For backends: an I/O instruction (not a string one) for the host:
+ * fill vcpu->exit, and for OUT copy the data from RAX.  -1 when the host
+ * gave no buffer big enough (an internal error for the caller).
+ */
+int hx_vcpu_io_exit(struct hx_vcpu *vcpu, u16 port, u8 size, bool in);
+
+/* For backends: a hypercall outside the Xen ABI goes to the host. */
+void hx_vcpu_hypercall_exit(struct hx_vcpu *vcpu);
+
 /* The host buffer for port I/O data: @data, @size bytes (set once). */
 void hx_vcpu_set_io_buffer(struct hx_vcpu *vcpu, u8 *data, u32 size);
 

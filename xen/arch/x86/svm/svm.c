@@ -429,49 +429,25 @@ static int svm_exit_hlt(struct svm_vcpu *sv)
 static int svm_exit_io(struct svm_vcpu *sv)
 {
 	struct vmcb_control *ctl = &sv->vmcb->control;
-	struct hx_vcpu *vcpu = &sv->vcpu;
 	u64 info = ctl->exit_info_1;
-	u32 size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT, i;
+	u32 size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
 
 	if (info & SVM_IOIO_STR)
 		return svm_exit_string_io(sv);
-	if (!vcpu->io_data || vcpu->io_data_size < size)
+	if (hx_vcpu_io_exit(&sv->vcpu, (u16)(info >> SVM_IOIO_PORT_SHIFT),
+			    (u8)size, info & SVM_IOIO_IN))
 		return exit_to_host_internal(sv, HX_INTERNAL_EMULATION);
-
-	vcpu->exit.reason = HX_EXIT_IO;
-	vcpu->exit.io.port = (u16)(info >> SVM_IOIO_PORT_SHIFT);
-	vcpu->exit.io.size = (u8)size;
-	vcpu->exit.io.in = info & SVM_IOIO_IN;
-	vcpu->exit.io.count = 1;
-	if (vcpu->exit.io.in)
-		vcpu->io_in_pending = true;
-	else
-		for (i = 0; i < size; i++)
-			vcpu->io_data[i] = (u8)(vcpu->gprs[HX_RAX] >> (8 * i));
 	/* IOIO reports the next RIP even without NRIP save. */
 	svm_skip(sv, ctl->exit_info_2 - sv->vmcb->save.rip);
-	vcpu->stats.io++;
 	return 0;
 }
 
 static int svm_exit_vmmcall(struct svm_vcpu *sv)
 {
-	struct hx_vcpu *vcpu = &sv->vcpu;
-	u64 *g = vcpu->gprs;
-
-	if (vcpu->vm->xen.enabled)
+	if (sv->vcpu.vm->xen.enabled)
 		return svm_exit_xen_hypercall(sv, LEN_VMMCALL);
-
 	svm_skip(sv, LEN_VMMCALL);
-	vcpu->stats.hypercalls++;
-	vcpu->exit.reason = HX_EXIT_HYPERCALL;
-	vcpu->exit.hypercall.nr = g[HX_RAX];
-	vcpu->exit.hypercall.args[0] = g[HX_RDI];
-	vcpu->exit.hypercall.args[1] = g[HX_RSI];
-	vcpu->exit.hypercall.args[2] = g[HX_RDX];
-	vcpu->exit.hypercall.args[3] = g[HX_R10];
-	vcpu->exit.hypercall.args[4] = g[HX_R8];
-	vcpu->exit.hypercall.args[5] = g[HX_R9];
+	hx_vcpu_hypercall_exit(&sv->vcpu);
 	return 0;
 }
 

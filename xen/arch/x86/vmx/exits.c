@@ -207,21 +207,10 @@ static int vmx_exit_hlt(struct vmx_vcpu *vx)
 /* VMCALL, or VMMCALL (@len bytes both), as on SVM. */
 static int vmx_hypercall(struct vmx_vcpu *vx, u32 len)
 {
-	struct hx_vcpu *vcpu = &vx->vcpu;
-	u64 *g = vcpu->gprs;
-
-	if (vcpu->vm->xen.enabled)
+	if (vx->vcpu.vm->xen.enabled)
 		return vmx_xen_hypercall(vx, len);
 	vmx_skip(vx, len);
-	vcpu->stats.hypercalls++;
-	vcpu->exit.reason = HX_EXIT_HYPERCALL;
-	vcpu->exit.hypercall.nr = g[HX_RAX];
-	vcpu->exit.hypercall.args[0] = g[HX_RDI];
-	vcpu->exit.hypercall.args[1] = g[HX_RSI];
-	vcpu->exit.hypercall.args[2] = g[HX_RDX];
-	vcpu->exit.hypercall.args[3] = g[HX_R10];
-	vcpu->exit.hypercall.args[4] = g[HX_R8];
-	vcpu->exit.hypercall.args[5] = g[HX_R9];
+	hx_vcpu_hypercall_exit(&vx->vcpu);
 	return 0;
 }
 
@@ -352,29 +341,17 @@ static int vmx_exit_dr(struct vmx_vcpu *vx)
 
 static int vmx_exit_io(struct vmx_vcpu *vx)
 {
-	struct hx_vcpu *vcpu = &vx->vcpu;
 	u64 qual = vx->exit.qual;
-	u32 size = (u32)(qual & QUAL_IO_SIZE) + 1, i;
+	u8 size = (u8)(qual & QUAL_IO_SIZE) + 1;
 	u16 port = (u16)(qual >> QUAL_IO_PORT_SHIFT);
 	bool in = qual & QUAL_IO_IN;
 
 	if (qual & QUAL_IO_STRING)
-		return vmx_exit_string_io(vx, port, (u8)size, in,
+		return vmx_exit_string_io(vx, port, size, in,
 					  qual & QUAL_IO_REP);
-	if (!vcpu->io_data || vcpu->io_data_size < size)
+	if (hx_vcpu_io_exit(&vx->vcpu, port, size, in))
 		return vmx_exit_internal(vx, HX_INTERNAL_EMULATION);
-	vcpu->exit.reason = HX_EXIT_IO;
-	vcpu->exit.io.port = port;
-	vcpu->exit.io.size = (u8)size;
-	vcpu->exit.io.in = in;
-	vcpu->exit.io.count = 1;
-	if (in)
-		vcpu->io_in_pending = true;
-	else
-		for (i = 0; i < size; i++)
-			vcpu->io_data[i] = (u8)(vcpu->gprs[HX_RAX] >> (8 * i));
 	vmx_skip(vx, vx->exit.insn_len);
-	vcpu->stats.io++;
 	return 0;
 }
 
