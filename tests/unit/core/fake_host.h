@@ -11,7 +11,7 @@
 
 #define FAKE_MAX_CPUS	8
 #define FAKE_MAX_LEAVES	32
-#define FAKE_MAX_MSRS	16
+#define FAKE_MAX_MSRS	32
 
 struct fake_leaf {
 	u32 leaf;
