@@ -292,7 +292,8 @@ counter() { cat "/sys/module/hxen/parameters/$1" 2>/dev/null || echo -1; }
 # hxen_beside_kvm : kvm_intel loads under hxen, and while a KVM guest
 # runs (so KVM is in VMX operation), doctor names the shared mode, the
 # guests of each kind run inside KVM's VMX operation (shared_runs grows),
-# the KVM guest checks its memory all along, and both unload cleanly.
+# hxen unloads and loads again under it, the KVM guest checks its memory
+# all along, and both unload cleanly.
 hxen_beside_kvm() {
 	stamp "beside kvm"
 	kvm_load coexist/kvm || return
@@ -310,6 +311,13 @@ hxen_beside_kvm() {
 		pass coexist/shared-runs
 	else
 		fail coexist/shared-runs "shared_runs $s0 -> $(counter shared_runs), tlb_cleanups $c0 -> $(counter tlb_cleanups)"
+	fi
+	# hxen goes and comes back under the running KVM guest.
+	if rmmod hxen >"$OUT" 2>&1 && load_hxen && dev_node; then
+		pass coexist/hxen-reload
+		relay coexist/after-reload guesttest /lib/hxt/guests io kvm-after-reload
+	else
+		fail coexist/hxen-reload "$(cat "$OUT")"
 	fi
 	kvmloop_stop coexist/kvm-guest-intact
 	kvm_unload coexist/kvm

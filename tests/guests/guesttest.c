@@ -11,6 +11,7 @@
  *                         mode, MMIO, the Xen interface, two vCPUs), for
  *                         runs beside another hypervisor (guest/NAME/...)
  *   guesttest DIR hotplug the same after CPU hotplug (guest/hotplug/after-...)
+ *   guesttest DIR io NAME the I/O guest alone (guest/NAME/io/...)
  *   guesttest DIR only GROUP  one group: io, triple, bad-state, signal, irq,
  *                         window, long, pmode, mmio, state, xen, smp, two-vms
  */
@@ -1584,7 +1585,7 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 3) {
-		fprintf(stderr, "usage: guesttest DIR all|spin|beside NAME|hotplug|only GROUP\n");
+		fprintf(stderr, "usage: guesttest DIR all|spin|beside NAME|hotplug|io NAME|only GROUP\n");
 		return 2;
 	}
 	guest_dir = argv[1];
@@ -1617,6 +1618,12 @@ int main(int argc, char **argv)
 		}
 	} else if (!strcmp(argv[2], "hotplug")) {
 		prefix = "hotplug/after-";
+		test_realmode_io();
+	} else if (!strcmp(argv[2], "io") && argc == 4) {
+		static char name[64];
+
+		snprintf(name, sizeof(name), "%s/", argv[3]);
+		prefix = name;
 		test_realmode_io();
 	} else if (!strcmp(argv[2], "only") && argc == 4) {
 		return run_one(argv[3]);
