@@ -163,17 +163,26 @@ kvm_load() {
 	if [ "$p" = Y ]; then pass "$kp/ept"; else fail "$kp/ept" "kvm_intel.ept is '$p'"; fi
 }
 
-# kvmloop_start : start the KVM guest (kvm_memloop.bin through /dev/kvm)
-# in the background and wait until it runs; its pid is in $kvmloop.
-kvmloop_start() {
-	: >/tmp/kvmloop
-	kvmloop /lib/hxt/guests 600 >/tmp/kvmloop 2>&1 &
-	kvmloop=$!
+# bg_start FILE CMD... : run CMD in the background with its output in
+# FILE and wait until it prints "running"; its pid is in $bg.
+bg_start() {
+	f=$1
+	shift
+	: >"$f"
+	"$@" >"$f" 2>&1 &
+	bg=$!
 	i=0
-	while ! grep -q running /tmp/kvmloop && kill -0 $kvmloop 2>/dev/null && [ $i -lt 200 ]; do
+	while ! grep -q running "$f" && kill -0 $bg 2>/dev/null && [ $i -lt 200 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
+}
+
+# kvmloop_start : start the KVM guest (kvm_memloop.bin through /dev/kvm)
+# in the background; its pid is in $kvmloop.
+kvmloop_start() {
+	bg_start /tmp/kvmloop kvmloop /lib/hxt/guests 600
+	kvmloop=$bg
 }
 
 # kvmloop_stop NAME : stop it with SIGTERM; NAME passes if it ends with
@@ -289,14 +298,35 @@ hxen_guests() {
 # counter NAME : one of hxen's counters in /sys/module/hxen/parameters.
 counter() { cat "/sys/module/hxen/parameters/$1" 2>/dev/null || echo -1; }
 
-# hxen_beside_kvm : kvm_intel loads under hxen, and while a KVM guest
+# spin_start / spin_check NAME : an hxen VM spinning in the background
+# (guesttest spin); NAME passes if it still runs, and it is stopped.
+spin_start() {
+	bg_start /tmp/spin guesttest /lib/hxt/guests spin
+	spin=$bg
+}
+
+spin_check() {
+	if grep -q running /tmp/spin && kill -0 $spin 2>/dev/null; then
+		pass "$1"
+	else
+		fail "$1" "the hxen VM stopped: $(tail -c 200 /tmp/spin)"
+	fi
+	kill -TERM $spin 2>/dev/null
+	wait $spin
+}
+
+# hxen_beside_kvm : kvm_intel loads under a running hxen VM, and while a KVM guest
 # runs (so KVM is in VMX operation), doctor names the shared mode, the
 # guests of each kind run inside KVM's VMX operation (shared_runs grows),
 # hxen unloads and loads again under it, the KVM guest checks its memory
 # all along, and both unload cleanly.
 hxen_beside_kvm() {
 	stamp "beside kvm"
-	kvm_load coexist/kvm || return
+	spin_start
+	kvm_load coexist/kvm
+	ok=$?
+	spin_check coexist/hxen-vm-survives-kvm-load
+	[ $ok -eq 0 ] || return
 	s0=$(counter shared_runs)
 	c0=$(counter tlb_cleanups)
 	kvmloop_start
@@ -320,7 +350,9 @@ hxen_beside_kvm() {
 		fail coexist/hxen-reload "$(cat "$OUT")"
 	fi
 	kvmloop_stop coexist/kvm-guest-intact
+	spin_start
 	kvm_unload coexist/kvm
+	spin_check coexist/hxen-vm-survives-kvm-unload
 }
 
 # hxen_unload : rmmod hxen.
