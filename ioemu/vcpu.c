@@ -206,6 +206,29 @@ static void vcpu_report_failure(struct vcpu *c)
 			  (unsigned long long)r.rip);
 }
 
+/*
+ * A triple fault: where the guest was and in which mode, which is what
+ * one needs to find out why (the guest's console often says nothing).
+ */
+static void vcpu_report_triple_fault(struct vcpu *c)
+{
+	struct hxen_regs r;
+	struct hxen_sregs s;
+
+	memset(&r, 0, sizeof(r));
+	memset(&s, 0, sizeof(s));
+	if (ioctl(c->fd, HXEN_VCPU_GET_REGS, &r) < 0 ||
+	    ioctl(c->fd, HXEN_VCPU_GET_SREGS, &s) < 0) {
+		ioemu_log("vCPU %u: triple fault", c->id);
+		return;
+	}
+	ioemu_log("vCPU %u: triple fault at rip %#llx rsp %#llx (cs %#x, cr0 %#llx, cr2 %#llx, cr3 %#llx, cr4 %#llx, efer %#llx)",
+		  c->id, (unsigned long long)r.rip, (unsigned long long)r.rsp,
+		  s.cs.selector, (unsigned long long)s.cr0,
+		  (unsigned long long)s.cr2, (unsigned long long)s.cr3,
+		  (unsigned long long)s.cr4, (unsigned long long)s.efer);
+}
+
 /* One exit: false when this vCPU is done. */
 static bool vcpu_exit(struct vcpu *c)
 {
@@ -229,7 +252,7 @@ static bool vcpu_exit(struct vcpu *c)
 		vm_end(vm, shutdown_reason(c->run->xen_shutdown.reason));
 		return false;
 	case HXEN_EXIT_SHUTDOWN:
-		ioemu_log("vCPU %u: triple fault", c->id);
+		vcpu_report_triple_fault(c);
 		vm_end(vm, VM_END_CRASH);
 		return false;
 	case HXEN_EXIT_INTR:

@@ -2,7 +2,8 @@
 # /init of the Bochs initramfs (busybox sh).  Runs on an emulated Intel
 # CPU with VT-x: loads kvm_intel and runs a KVM guest as a yardstick for
 # Bochs' VMX, unloads KVM, then loads hxen.ko, shows what hxenctl caps
-# and doctor say and runs vmtest and the test guests.  Prints one
+# and doctor say and runs vmtest, the test guests and a Debian kernel as
+# a PVH guest, and runs hxen beside KVM.  Prints one
 # "HXT: PASS: <name>" or "HXT: FAIL: <name>: <why>" line per check and
 # "HXT: DONE" at the end (tests/bochs/run.sh fails the boot without it),
 # then powers off.
@@ -13,6 +14,7 @@
 #   HXT_KVM        kvm modules to load, in order (files under /lib/hxt/kvm)
 #   HXT_HXEN_DEPS  modules hxen.ko needs, in order (under /lib/hxt/deps)
 #   HXT_HXEN_GID   the gid of group hxen
+#   HXT_MEMBER     "uid gid" of carol, a member of group hxen
 #   HXT_CPUS       the number of CPUs Bochs emulates
 #   HXT_KVMLOOP    guest seconds the KVM guest runs after its first round
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -295,6 +297,20 @@ hxen_guests() {
 	dmesg | grep -i hxen | tail -n 30
 }
 
+# hxen_linux : the image's own Debian kernel boots as a PVH guest of
+# ioemu, run by carol (group hxen), to a shell that answers on its
+# console (the sandbox's lg_boot_tests: CPUs, Xen detected, event
+# channels, hvc0, a clean kernel log, poweroff).
+hxen_linux() {
+	stamp "linux guest"
+	# shellcheck disable=SC2034 # read by linux-tests.sh
+	LG_FUNCTIONS_ONLY=1
+	# shellcheck source=../sandbox/linux-tests.sh
+	. /lib/hxt/linux-tests.sh
+	lg_boot_tests pvh 1
+	stamp "linux guest done"
+}
+
 # counter NAME : one of hxen's counters in /sys/module/hxen/parameters.
 counter() { cat "/sys/module/hxen/parameters/$1" 2>/dev/null || echo -1; }
 
@@ -382,6 +398,7 @@ hxen_load
 hxen_caps
 hxen_doctor
 hxen_guests
+hxen_linux
 hxen_beside_kvm
 hxen_unload
 dmesg_clean dmesg-clean "$boot_lines"

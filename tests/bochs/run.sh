@@ -2,7 +2,8 @@
 # Bochs tests: boot Debian's kernel in Bochs, whose software CPU emulates
 # Intel VT-x (VMX with EPT, VPID and unrestricted guest); there, load
 # kvm_intel and run a KVM guest as a yardstick that the emulated VMX works
-# at all, then load hxen.ko and run vmtest and the test guests.  The only
+# at all, then load hxen.ko and run vmtest, the test guests and a Debian
+# kernel as a PVH guest, and hxen beside KVM.  The only
 # Intel test bed: QEMU TCG emulates AMD SVM only and the test machines
 # have no VT-x.
 #
@@ -11,8 +12,8 @@
 # Results: "PASS: bochs/<line>/<check>" lines via tests/lib/report.sh.
 # Serial console: out/bochs/<line>.serial; boot times: out/bochs/times;
 # the rest (results channel, Bochs' log and terminal output, wall time of
-# each stage) in out/bochs/work-<line>/.  A boot takes about 130 s.
-# Env: HXT_BOCHS_TIMEOUT (seconds per boot, default 480), HXT_BOCHS_CPUS
+# each stage) in out/bochs/work-<line>/.  A boot takes about 7 minutes.
+# Env: HXT_BOCHS_TIMEOUT (seconds per boot, default 720), HXT_BOCHS_CPUS
 # (emulated CPUs, default 1), HXT_BOCHS_MEGS (RAM in MiB, default 512),
 # HXT_BOCHS_KVMLOOP (guest seconds the KVM yardstick runs, default 0.2:
 # about 7 s of wall time), HXT_BOCHS_MODEL (Bochs CPU model),
@@ -29,13 +30,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../sandbox/sandbox.sh
 . "$here/../sandbox/sandbox.sh"
 
-HXB_TIMEOUT=${HXT_BOCHS_TIMEOUT:-480}
+HXB_TIMEOUT=${HXT_BOCHS_TIMEOUT:-720}
 HXB_CPUS=${HXT_BOCHS_CPUS:-1}
 HXB_MEGS=${HXT_BOCHS_MEGS:-512}
 HXB_KVMLOOP=${HXT_BOCHS_KVMLOOP:-0.2}
 # The CPU Bochs emulates: Skylake-X has VMX with EPT, VPID, unrestricted
 # guest, shadow VMCS and PML in Bochs 2.7.
 HXB_MODEL=${HXT_BOCHS_MODEL:-corei7_skylake_x}
+# The boot disk: the kernel and the initramfs, which holds the Linux
+# guest's kernel and initramfs too.
+HXB_DISK_MEGS=64
 # What the tier needs on the host (see packaging/build-deps.sh).
 HXB_TOOLS=(bochs script syslinux mcopy mkfs.vfat cpio busybox strip)
 
@@ -87,7 +91,8 @@ hxb_hxen_deps() {
 
 # hxb_root ROOT KO : fill ROOT: busybox, init.sh as /init, hxen.ko (debug
 # info stripped), hxenctl with its libraries, vmtest, guesttest with the
-# guests, kvmloop, and the users and groups.
+# guests, kvmloop, ioemu and runas for the Linux guest, and the users and
+# groups (carol, in group hxen, runs the Linux guest).
 hxb_root() {
 	local r=$1 ko=$2 out
 	out=$(hxk_out)
@@ -97,11 +102,37 @@ hxb_root() {
 		install -m 0755 "$here/init.sh" "$r/init" &&
 		strip --strip-debug -o "$r/lib/hxt/hxen.ko" "$ko" &&
 		hxs_add_binary "$r" "$HXK_REPO/userspace/hxenctl/hxenctl" &&
-		cp "$out/sandbox/vmtest" "$out/guests/guesttest" "$out/guests/kvmloop" "$r/usr/bin/" &&
-		cp "$out"/guests/*.bin "$r/lib/hxt/guests/" || return 1
-	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$r/etc/passwd"
-	printf 'root:x:0:\nhxen:x:%s:\n' "$HXS_HXEN_GID" >"$r/etc/group"
+		hxs_add_binary "$r" "$HXK_REPO/ioemu/ioemu" &&
+		cp "$out/sandbox/vmtest" "$out/sandbox/runas" "$out/guests/guesttest" "$out/guests/kvmloop" "$r/usr/bin/" &&
+		cp "$out"/guests/*.bin "$r/lib/hxt/guests/" &&
+		cp "$HXS_DIR/linux-tests.sh" "$r/lib/hxt/" || return 1
+	cat >"$r/etc/passwd" <<-EOF
+		root:x:0:0:root:/root:/bin/sh
+		carol:x:${HXS_MEMBER% *}:${HXS_MEMBER#* }:member of hxen:/tmp:/bin/sh
+	EOF
+	cat >"$r/etc/group" <<-EOF
+		root:x:0:
+		hxen:x:$HXS_HXEN_GID:carol
+		carol:x:${HXS_MEMBER#* }:
+	EOF
 	printf 'passwd: files\ngroup: files\n' >"$r/etc/nsswitch.conf"
+}
+
+# hxb_linux_guest IMGDIR REL WORK : WORK/linux/{vmlinuz,initrd.gz}, the
+# Linux guest: the image's own kernel and the sandbox's guest initramfs
+# without modules (the console and the Xen drivers it needs are built
+# in); made once per kernel release.
+hxb_linux_guest() {
+	local img=$1 rel=$2 d=$3/linux
+	if [ -s "$d/initrd.gz" ] && [ "$(cat "$d/release" 2>/dev/null)" = "$rel" ] &&
+		[ "$d/initrd.gz" -nt "$HXS_DIR/linux-guest.sh" ]; then
+		return 0
+	fi
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp "$img/boot/vmlinuz-$rel" "$d/vmlinuz" &&
+		HXS_GUEST_MODULES="" hxs_guest_initrd "$d/initrd.gz" "$img/lib/modules/$rel" &&
+		echo "$rel" >"$d/release"
 }
 
 # hxb_initrd LINE IMGDIR REL KO WORK : write WORK/initrd, the small
@@ -118,12 +149,18 @@ hxb_initrd() {
 		return 1
 	fi
 	for name in $kvm; do cp "$work/kvm/$name" "$r/lib/hxt/kvm/"; done
+	if ! hxb_linux_guest "$img" "$rel" "$work"; then
+		rm -rf "$r"
+		return 1
+	fi
+	cp -r "$work/linux" "$r/lib/hxt/linux"
 	cat >"$r/etc/hxt.conf" <<-EOF
 		HXT_LINE=$line
 		HXT_VERSION=$(hxk_version)
 		HXT_KVM="$kvm"
 		HXT_HXEN_DEPS="$predeps"
 		HXT_HXEN_GID=$HXS_HXEN_GID
+		HXT_MEMBER="$HXS_MEMBER"
 		HXT_CPUS=$HXB_CPUS
 		HXT_KVMLOOP=$HXB_KVMLOOP
 	EOF
@@ -138,10 +175,10 @@ hxb_initrd() {
 # partition table) with syslinux and the kernel; made once per kernel.
 hxb_base_disk() {
 	local vmlinuz=$1 work=$2 img=$2/base.img key
-	key=$(stat -c '%s %Y' "$vmlinuz")
+	key="$(stat -c '%s %Y' "$vmlinuz") $HXB_DISK_MEGS"
 	[ -f "$img" ] && [ "$(cat "$img.key" 2>/dev/null)" = "$key" ] && return 0
 	rm -f "$img" "$img.key" "$img.tmp"
-	truncate -s 32M "$img.tmp" &&
+	truncate -s "${HXB_DISK_MEGS}M" "$img.tmp" &&
 		mkfs.vfat -n HXBOCHS "$img.tmp" >/dev/null &&
 		syslinux --install "$img.tmp" &&
 		mcopy -i "$img.tmp" "$vmlinuz" ::/vmlinuz &&

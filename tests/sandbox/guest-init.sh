@@ -160,7 +160,7 @@ if [ "$HXT_MODE" = demo ]; then
 		fi
 	done
 	if [ -f /lib/hxt/linux-tests.sh ]; then
-		LG_DEMO=1
+		LG_FUNCTIONS_ONLY=1
 		. /lib/hxt/linux-tests.sh
 		lg_demo
 	fi
@@ -184,7 +184,7 @@ if [ "$HXT_MODE" = crash ]; then
 	if load_hxen && dev_node; then
 		chown "root:$HXT_HXEN_GID" /dev/hxen && chmod 0660 /dev/hxen
 		for m in $(cat /lib/hxg/order); do insmod "/lib/hxg/$m" 2>/dev/null; done
-		LG_DEMO=1
+		LG_FUNCTIONS_ONLY=1
 		. /lib/hxt/linux-tests.sh
 		. /lib/hxt/disk-crash.sh
 	else
@@ -202,7 +202,7 @@ if [ "$HXT_MODE" = bench ]; then
 	if load_hxen && dev_node; then
 		for m in $HXT_KVM; do insmod "/lib/hxt/kvm/$m"; done
 		chown "root:$HXT_HXEN_GID" /dev/hxen && chmod 0660 /dev/hxen
-		LG_DEMO=1
+		LG_FUNCTIONS_ONLY=1
 		. /lib/hxt/linux-tests.sh
 		# HXT_BENCH_ONLY=exit|disk|boot: one of the three.
 		case ${HXT_BENCH_ONLY:-exit} in exit)

@@ -129,6 +129,14 @@ lg_boot_tests() {
 	if [ "${ANS:-0}" -ge 1 ] 2>/dev/null; then pass "linux/$n/xen-detected"; else fail "linux/$n/xen-detected" "'$ANS'"; fi
 	lg_ask "$n" HXG_2L "dmesg | grep -c 'Using 2-level ABI'"
 	if [ "${ANS:-0}" -ge 1 ] 2>/dev/null; then pass "linux/$n/evtchn-2-level"; else fail "linux/$n/evtchn-2-level" "'$ANS'"; fi
+	# No MSR the guest kernel touches unguarded faults, and nothing
+	# warns or oopses.
+	lg_ask "$n" HXG_BAD "dmesg | grep -E 'unchecked MSR access|cut here|BUG:|Oops' | head -n 3 | tr '\n' '~'"
+	if [ -z "$ANS" ] && grep -q '^HXG_BAD=' "/tmp/$n.out"; then
+		pass "linux/$n/kernel-log-clean"
+	else
+		fail "linux/$n/kernel-log-clean" "'$ANS'"
+	fi
 	lg_ask "$n" HXG_HVC "cat /sys/class/tty/console/active"
 	case $ANS in
 	*hvc0*) pass "linux/$n/console-hvc0" ;;
@@ -471,7 +479,9 @@ lg_lifecycle_tests() {
 	fi
 }
 
-[ "${LG_DEMO:-}" = 1 ] && return 0
+# LG_FUNCTIONS_ONLY=1: only define the functions (the demo, the bench,
+# the crash mode and the Bochs tier call the ones they need).
+[ "${LG_FUNCTIONS_ONLY:-}" = 1 ] && return 0
 # Soak (HXT_LINUX_SOAK=N, linux mode): only N boots of the 2-vCPU guest.
 if [ -n "${HXT_LINUX_SOAK:-}" ]; then
 	soak=1

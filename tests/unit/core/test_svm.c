@@ -380,11 +380,19 @@ static void amd_machine(void)
 {
 	fake_reset(NR_FAKE_CPUS);
 	fake_set_vendor("AuthenticAMD");
-	/* ECX: SSE3, MONITOR, VMX, FMA, x2APIC, AVX, F16C; EDX: FPU, APIC, SSE2 */
+	/*
+	 * ECX: SSE3, DTES64, MONITOR, VMX, EST, TM2, FMA, PDCM, x2APIC, AVX,
+	 * F16C; EDX: FPU, APIC, SSE2, DS, ACPI, TM, PBE.
+	 */
 	fake_set_leaf(HX_CPUID_FEATURES, 0x00a00f11, 0x12345678,
-		      0x30201029, 0x04000201);
-	fake_set_leaf(7, 0, (1U << 4) | (1U << 5) | (1U << 11) | (1U << 16),
-		      1U << 3, 0);
+		      0x3020918d, 0xa4600201);
+	fake_set_leaf(5, 64, 64, 3, 0x1120);
+	/* Leaf 6: digital thermal sensor, turbo, ARAT; APERF/MPERF. */
+	fake_set_leaf(6, 0x7, 2, 1, 0);
+	/* Leaf 7: TSC_ADJUST, HLE, AVX2, RTM, AVX512F; PKU. */
+	fake_set_leaf(7, 0, (1U << 1) | (1U << 4) | (1U << 5) | (1U << 11) |
+		      (1U << 16), 1U << 3, 0);
+	fake_set_leaf(0xa, 0x07300404, 0, 0, 0x603);
 	fake_set_subleaf(0xd, 0, 3, 576, 576, 0);
 	fake_set_leaf(0x40000000, 0x40000001, 0x4b4d564b, 0x564b4d56, 0x4d);
 	fake_set_leaf(HX_CPUID_EXT_MAX, 0x8000001f, 0, 0, 0);
@@ -976,14 +984,20 @@ static void test_cpuid(void)
 	cpuid_step(0x40000000, 0);
 	cpuid_step(7, 0);
 	cpuid_step(0xd, 0);
+	cpuid_step(5, 0);
+	cpuid_step(6, 0);
+	cpuid_step(0xa, 0);
 	ret = hx_vcpu_run(vcpu);
-	EXPECT("svm/cpuid-runs-on", ret == -HX_EINTR && script.nr_runs == 8);
+	EXPECT("svm/cpuid-runs-on", ret == -HX_EINTR && script.nr_runs == 11);
 
 	cpuid_out(0, r);
 	EXPECT("svm/cpuid-1-hypervisor", r[2] & HX_CPUID1_ECX_HYPERVISOR);
 	EXPECT("svm/cpuid-1-hidden",
 	       !(r[2] & ((1U << 3) | (1U << 5) | (1U << 21) | (1U << 26) |
 			 (1U << 27))) && !(r[3] & (1U << 9)));
+	EXPECT("svm/cpuid-1-host-only-hidden",
+	       !(r[2] & ((1U << 2) | (1U << 7) | (1U << 8) | (1U << 15))) &&
+	       !(r[3] & ((1U << 21) | (1U << 22) | (1U << 29) | (1U << 31))));
 	EXPECT("svm/cpuid-1-no-avx-without-state",
 	       !(r[2] & ((1U << 12) | (1U << 28) | (1U << 29))));
 	EXPECT("svm/cpuid-1-kept", (r[2] & 1) && r[0] == 0x00a00f11 &&
@@ -1005,11 +1019,18 @@ static void test_cpuid(void)
 	cpuid_out(6, r);
 	EXPECT("svm/cpuid-d-empty-without-xsave",
 	       !r[0] && !r[1] && !r[2] && !r[3]);
+	cpuid_out(7, r);
+	EXPECT("svm/cpuid-monitor-leaf-empty", !r[0] && !r[1] && !r[2] && !r[3]);
+	cpuid_out(8, r);
+	EXPECT("svm/cpuid-power-leaf-empty-without-apic",
+	       !r[0] && !r[1] && !r[2] && !r[3]);
+	cpuid_out(9, r);
+	EXPECT("svm/cpuid-perfmon-leaf-empty", !r[0] && !r[1] && !r[2] && !r[3]);
 	EXPECT("svm/cpuid-rip-plus-2", rec(1)->rip == CODE + 2 &&
 	       rec(7)->rip == CODE + 14);
 	EXPECT("svm/cpuid-ends-shadow", rec(1)->int_state == 0);
-	EXPECT("svm/cpuid-stats", vcpu->stats.cpuid == 7 &&
-	       vcpu->stats.exits == 8);
+	EXPECT("svm/cpuid-stats", vcpu->stats.cpuid == 10 &&
+	       vcpu->stats.exits == 11);
 }
 
 static int block_ready_before = -1, block_ready_after = -1;

@@ -157,6 +157,28 @@ static void test_msr_addresses(void)
 	EXPECT("msr/not-an-address", !hx_msr_bad_address(HX_MSR_SFMASK, 0x5566778811223344ULL));
 }
 
+/* The Intel MSRs a guest kernel reads before it can take a #GP. */
+static void test_intel_msrs(void)
+{
+	static struct vmx_msr_entry area[8];
+	static struct vmx_vcpu vx;
+	u64 v = ~0ULL, u = ~0ULL;
+
+	intel_cpu(true);
+	vx.guest_msrs = area;
+	EXPECT("msr/probe", vmx_config_probe() == 0 && vmx_cfg.nr_msrs <= 8);
+
+	EXPECT("msr/misc-enable-read", vmx_msr_read(&vx, 0x1a0, &v) == 0 &&
+	       v == 0x1801);
+	EXPECT("msr/misc-enable-same-value", vmx_msr_write(&vx, 0x1a0, v) == 0);
+	EXPECT("msr/misc-enable-no-xd-disable",
+	       vmx_msr_write(&vx, 0x1a0, v | (1ULL << 34)) == -1);
+	EXPECT("msr/ucode-rev", vmx_msr_write(&vx, 0x8b, 0) == 0 &&
+	       vmx_msr_read(&vx, 0x8b, &u) == 0 && u == 0);
+	EXPECT("msr/tsc-adjust-gp", vmx_msr_read(&vx, 0x3b, &v) == -1);
+	EXPECT("msr/therm-interrupt-gp", vmx_msr_write(&vx, 0x19b, 3) == -1);
+}
+
 int main(void)
 {
 	test_controls();
@@ -164,5 +186,6 @@ int main(void)
 	test_control_registers();
 	test_vpids();
 	test_msr_addresses();
+	test_intel_msrs();
 	return test_failures ? 1 : 0;
 }

@@ -4,7 +4,9 @@
  * access exits.  The SYSENTER MSRs, FS/GS bases, EFER and PAT are guest
  * state in the VMCS; the SYSCALL MSRs and KERNEL_GS_BASE go through the
  * VM-entry/VM-exit MSR areas; the rest are the same on both backends
- * (hxen/msr.h).  Anything else raises #GP.
+ * (hxen/msr.h), but for two Intel MSRs every guest kernel reads before it
+ * has exception handlers (IA32_MISC_ENABLE in Linux's verify_cpu) or
+ * expects to find (the microcode revision).  Anything else raises #GP.
  */
 #include <hxen/msr.h>
 #include <hxen/vm.h>
@@ -15,6 +17,16 @@
 #include "vmx.h"
 
 #define CR0_PG			(1ULL << 31)
+
+#define MSR_UCODE_REV		0x0000008b
+#define MSR_MISC_ENABLE		0x000001a0
+
+/*
+ * IA32_MISC_ENABLE as the guest sees it: fast strings on, no branch
+ * trace store, no PEBS; nothing the guest could turn on or off here
+ * (no XD disable, no CPUID limit, no MONITOR).
+ */
+#define MISC_ENABLE_GUEST	((1ULL << 0) | (1ULL << 11) | (1ULL << 12))
 
 static u64 *vmx_state_msr(struct vmx_vcpu *vx, u32 msr)
 {
@@ -54,6 +66,13 @@ int vmx_msr_read(struct vmx_vcpu *vx, u32 msr, u64 *val)
 		return 0;
 	case HX_MSR_TSC:
 		*val = hx_rdtsc() + vx->tsc_offset;
+		return 0;
+	case MSR_MISC_ENABLE:
+		*val = MISC_ENABLE_GUEST;
+		return 0;
+	case MSR_UCODE_REV:
+		/* Revision 0 (bits 63:32): no microcode to report. */
+		*val = 0;
 		return 0;
 	default:
 		return hx_msr_common_read(&vx->vcpu, msr, val) ? -1 : 0;
@@ -95,6 +114,12 @@ int vmx_msr_write(struct vmx_vcpu *vx, u32 msr, u64 val)
 		if (!vx->vcpu.vm->xen.enabled)
 			return -1;
 		return vmx_xen_hcall_page(vx, val);
+	case MSR_MISC_ENABLE:
+		/* Writing back what was read is fine; no bit can change. */
+		return val == MISC_ENABLE_GUEST ? 0 : -1;
+	case MSR_UCODE_REV:
+		/* Written (with 0) before CPUID to latch the revision. */
+		return 0;
 	default:
 		return hx_msr_common_write(&vx->vcpu, msr, val) ? -1 : 0;
 	}
