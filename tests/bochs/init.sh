@@ -305,7 +305,7 @@ hxen_linux() {
 	stamp "linux guest"
 	# shellcheck disable=SC2034 # read by linux-tests.sh
 	LG_FUNCTIONS_ONLY=1
-	# shellcheck source=../sandbox/linux-tests.sh
+	# shellcheck source=tests/sandbox/linux-tests.sh
 	. /lib/hxt/linux-tests.sh
 	lg_boot_tests pvh 1
 	stamp "linux guest done"
