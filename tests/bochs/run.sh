@@ -9,12 +9,16 @@
 #
 #   tests/bochs/run.sh [LINE...]      (default: 6.1)
 #
-# Results: "PASS: bochs/<line>/<check>" lines via tests/lib/report.sh.
-# Serial console: out/bochs/<line>.serial; boot times: out/bochs/times;
-# the rest (results channel, Bochs' log and terminal output, wall time of
-# each stage) in out/bochs/work-<line>/.  A boot takes about 7 minutes.
-# Env: HXT_BOCHS_TIMEOUT (seconds per boot, default 720), HXT_BOCHS_CPUS
-# (emulated CPUs, default 1), HXT_BOCHS_MEGS (RAM in MiB, default 512),
+# Two boots per line: main (one CPU, everything but CPU hotplug; about 7
+# minutes) and smp (two CPUs: CPU hotplug beside hxen and KVM guests).
+# Results: "PASS: bochs/<line>/<check>" (main) and bochs/<line>-smp/...
+# lines via tests/lib/report.sh.  Serial console: out/bochs/<tag>.serial
+# (tag: <line> or <line>-smp); boot times: out/bochs/times; the rest
+# (results channel, Bochs' log and terminal output, wall time of each
+# stage) in out/bochs/work-<tag>/.
+# Env: HXT_BOCHS_MODES (default "main smp"), HXT_BOCHS_TIMEOUT (seconds
+# per boot, default 720), HXT_BOCHS_CPUS (emulated CPUs of the main
+# boot, default 1), HXT_BOCHS_MEGS (RAM in MiB, default 512),
 # HXT_BOCHS_KVMLOOP (guest seconds the KVM yardstick runs, default 0.2:
 # about 7 s of wall time), HXT_BOCHS_MODEL (Bochs CPU model),
 # O (output directory), HXEN_CACHE (downloads, as for the sandbox).
@@ -31,7 +35,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../sandbox/sandbox.sh"
 
 HXB_TIMEOUT=${HXT_BOCHS_TIMEOUT:-720}
-HXB_CPUS=${HXT_BOCHS_CPUS:-1}
+# The boots of each line: main (one CPU: everything but CPU hotplug) and
+# smp (two CPUs, a much slower machine: CPU hotplug only).
+HXB_MODES=${HXT_BOCHS_MODES:-main smp}
+# Set for each boot by hxb_run_line.
+HXB_MODE=main
+HXB_CPUS=1
 HXB_MEGS=${HXT_BOCHS_MEGS:-512}
 HXB_KVMLOOP=${HXT_BOCHS_KVMLOOP:-0.2}
 # The CPU Bochs emulates: Skylake-X has VMX with EPT, VPID, unrestricted
@@ -149,13 +158,16 @@ hxb_initrd() {
 		return 1
 	fi
 	for name in $kvm; do cp "$work/kvm/$name" "$r/lib/hxt/kvm/"; done
-	if ! hxb_linux_guest "$img" "$rel" "$work"; then
-		rm -rf "$r"
-		return 1
+	if [ "$HXB_MODE" = main ]; then
+		if ! hxb_linux_guest "$img" "$rel" "$work"; then
+			rm -rf "$r"
+			return 1
+		fi
+		cp -r "$work/linux" "$r/lib/hxt/linux"
 	fi
-	cp -r "$work/linux" "$r/lib/hxt/linux"
 	cat >"$r/etc/hxt.conf" <<-EOF
 		HXT_LINE=$line
+		HXT_MODE=$HXB_MODE
 		HXT_VERSION=$(hxk_version)
 		HXT_KVM="$kvm"
 		HXT_HXEN_DEPS="$predeps"
@@ -326,30 +338,37 @@ hxb_results() {
 	t_fail "bochs/$line/boot" "$why); serial tail: $(tr -d '\r' 2>/dev/null <"$serial" | tail -n 15 | tr '\n' '|' | cut -c1-1500)${bx:+ bochs.log: $bx}"
 }
 
-# hxb_run_line LINE : build (if needed) and boot LINE in Bochs, report its
-# results as bochs/LINE/<check>.
+# hxb_run_line LINE MODE : build (if needed) and boot LINE in Bochs for
+# MODE (main or smp), report its results as bochs/LINE/<check> (main) or
+# bochs/LINE-smp/<check>.
 hxb_run_line() {
-	local line=$1 out img rel ko work serial t0 t1 secs st
+	local line=$1 tag=$1 out img rel ko work serial t0 t1 secs st
+	HXB_MODE=$2
+	HXB_CPUS=${HXT_BOCHS_CPUS:-1}
+	if [ "$HXB_MODE" = smp ]; then
+		tag=$line-smp
+		HXB_CPUS=2
+	fi
 	out=$(hxk_out)
-	work=$out/bochs/work-$line
-	serial=$out/bochs/$line.serial
+	work=$out/bochs/work-$tag
+	serial=$out/bochs/$tag.serial
 	mkdir -p "$work"
 	if ! hxk_ensure_module "$line"; then
-		t_fail "bochs/$line/build" "hxen.ko cannot be built for $line (see $out/modules/$line/build.log)"
+		t_fail "bochs/$tag/build" "hxen.ko cannot be built for $line (see $out/modules/$line/build.log)"
 		return 0
 	fi
 	ko=$out/modules/$line/hxen.ko
 	rel=$(cat "$out/modules/$line/release")
 	if ! img=$(hxk_image "$line"); then
-		t_fail "bochs/$line/image" "cannot fetch or unpack the kernel image of $line"
+		t_fail "bochs/$tag/image" "cannot fetch or unpack the kernel image of $line"
 		return 0
 	fi
 	if ! hxb_initrd "$line" "$img" "$rel" "$ko" "$work"; then
-		t_fail "bochs/$line/initrd" "cannot build the initramfs"
+		t_fail "bochs/$tag/initrd" "cannot build the initramfs"
 		return 0
 	fi
 	if ! hxb_base_disk "$img/boot/vmlinuz-$rel" "$work" || ! hxb_disk "$work"; then
-		t_fail "bochs/$line/disk" "cannot make the boot disk (mkfs.vfat, syslinux, mcopy)"
+		t_fail "bochs/$tag/disk" "cannot make the boot disk (mkfs.vfat, syslinux, mcopy)"
 		return 0
 	fi
 	hxb_bochsrc "$work" "$serial"
@@ -359,11 +378,11 @@ hxb_run_line() {
 	st=$?
 	t1=$(date +%s.%N)
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-	printf '%s %s %s %scpu %ss exit %s\n' "$(date +%F.%T)" "$line" "$rel" "$HXB_CPUS" "$secs" "$st" \
+	printf '%s %s %s %scpu %ss exit %s\n' "$(date +%F.%T)" "$tag" "$rel" "$HXB_CPUS" "$secs" "$st" \
 		>>"$out/bochs/times"
-	hx_log "$line boot took ${secs}s (bochs exit $st; serial log $serial); wall times:"
+	hx_log "$tag boot took ${secs}s (bochs exit $st; serial log $serial); wall times:"
 	sed 's/^/    /' "$work/progress" >&2
-	hxb_results "$line" "$work" "$serial" "$st"
+	hxb_results "$tag" "$work" "$serial" "$st"
 	return 0
 }
 
@@ -380,6 +399,8 @@ if ! hxs_userspace; then
 	exit 1
 fi
 for line in "${lines[@]}"; do
-	hxb_run_line "$line"
+	for mode in $HXB_MODES; do
+		hxb_run_line "$line" "$mode"
+	done
 done
 exit 0
