@@ -177,6 +177,8 @@ static void test_intel_msrs(void)
 	       vmx_msr_read(&vx, 0x8b, &u) == 0 && u == 0);
 	EXPECT("msr/tsc-adjust-gp", vmx_msr_read(&vx, 0x3b, &v) == -1);
 	EXPECT("msr/therm-interrupt-gp", vmx_msr_write(&vx, 0x19b, 3) == -1);
+	v = ~0ULL;
+	EXPECT("msr/int-pending-msg-no-c1e", vmx_msr_read(&vx, 0xc0010055, &v) == 0 && v == 0);
 }
 
 int main(void)

@@ -11,6 +11,11 @@
 #define MSR_MTRRCAP		0x000000fe
 #define MSR_MTRR_FIRST		0x00000200
 #define MSR_MTRR_LAST		0x000002ff
+/*
+ * AMD's interrupt-pending message register: Linux reads it without a
+ * fixup on CPUs with erratum 400 to see whether C1E is active.
+ */
+#define MSR_K8_INT_PENDING_MSG	0xc0010055
 
 /* The local APIC's architectural base, enabled; BSP on vCPU 0. */
 #define APIC_BASE_DEFAULT	0xfee00000ULL
@@ -41,6 +46,10 @@ int hx_msr_common_read(struct hx_vcpu *vcpu, u32 msr, u64 *val)
 		return 0;
 	case MSR_MTRRCAP:
 		/* No variable or fixed ranges, no write-combining. */
+		*val = 0;
+		return 0;
+	case MSR_K8_INT_PENDING_MSG:
+		/* No C1E: the guest's idle HLT is an exit like any other. */
 		*val = 0;
 		return 0;
 	case HX_XEN_MSR_HCALL_PAGE:

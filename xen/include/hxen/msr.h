@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Guest MSRs both backends emulate the same way (xen/arch/x86/msr.c):
- * the local APIC, the MTRRs, the Xen hypercall page MSR's read side.
+ * the local APIC, the MTRRs, the Xen hypercall page MSR's read side, AMD's
+ * interrupt-pending message register.
  * Each backend handles the MSRs that live in its own guest state first.
  */
 #ifndef HXEN_MSR_H
