@@ -19,6 +19,7 @@
 #   HXT_MEMBER     "uid gid" of carol, a member of group hxen
 #   HXT_CPUS       the number of CPUs Bochs emulates
 #   HXT_KVMLOOP    guest seconds the KVM guest runs after its first round
+#   HXT_ONLY       "beside": the main boot runs only hxen beside KVM
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C
 
@@ -40,11 +41,41 @@ stty -F "$RES" 115200 raw -echo 2>/dev/null
 say() {
 	echo "HXT: $*"
 	echo "HXT: $*" >"$RES"
+	: >/tmp/beat
 }
 pass() { say "PASS: $1"; }
 fail() { say "FAIL: $1: $(echo "$2" | tr '\n' ' ' | cut -c1-300)"; }
 # stamp WHAT : the guest's uptime, to see where the time goes.
-stamp() { echo "bochs: $1 at uptime $(cut -d' ' -f1 /proc/uptime)"; }
+stamp() {
+	echo "bochs: $1 at uptime $(cut -d' ' -f1 /proc/uptime)"
+	: >/tmp/beat
+}
+
+# stall_show SECS : runs in the background for the whole boot.  When no
+# result, stamp or test output has come for SECS guest seconds, it shows
+# once where things wait: the kernel stack of every user task, hxen's
+# counters and the blocked tasks (sysrq w), so that a stall is found in
+# the serial log rather than guessed at.
+stall_show() {
+	shown=0
+	while sleep 1; do
+		idle=$(($(date +%s) - $(date -r /tmp/beat +%s)))
+		if [ "$idle" -lt "$1" ]; then
+			shown=0
+			continue
+		fi
+		[ $shown -eq 1 ] && continue
+		shown=1
+		echo "bochs: stall: no progress for $idle s at uptime $(cut -d' ' -f1 /proc/uptime)"
+		for d in /proc/[0-9]*; do
+			[ -s "$d/cmdline" ] || continue
+			echo "--- task ${d#/proc/} $(tr '\0' ' ' <"$d/cmdline" | cut -c1-80)$(sed -n 's/^State:/ state/p' "$d/status")"
+			cat "$d/stack" 2>/dev/null
+		done
+		grep -H . /sys/module/hxen/parameters/* 2>/dev/null
+		echo w >/proc/sysrq-trigger
+	done
+}
 
 # finish : the final marker; then let the console's UART drain (output
 # still in the tty is lost otherwise; a guest second is plenty, and an
@@ -78,7 +109,7 @@ relay() {
 	"$@" 2>&1 | while IFS= read -r l; do
 		case $l in
 		PASS:* | FAIL:*) say "$l"; echo "$l" >>/tmp/relay ;;
-		*) echo "$l" ;;
+		*) echo "$l"; : >/tmp/beat ;;
 		esac
 	done
 	[ -s /tmp/relay ] || fail "$rname" "no results from $*"
@@ -447,12 +478,21 @@ hxen_unload() {
 }
 
 stamp "init started"
+stall_show 6 &
 check_cpu
 boot_lines=$(dmesg | wc -l)
 if [ "$HXT_MODE" = smp ]; then
 	# Two CPUs (a slower machine): only what needs the second one.
 	hxen_load
 	hxen_hotplug
+	hxen_unload
+	dmesg_clean dmesg-clean "$boot_lines"
+	stamp "done"
+	finish
+fi
+if [ "$HXT_ONLY" = beside ]; then
+	hxen_load
+	hxen_beside_kvm
 	hxen_unload
 	dmesg_clean dmesg-clean "$boot_lines"
 	stamp "done"

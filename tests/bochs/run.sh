@@ -21,6 +21,8 @@
 # boot, default 1), HXT_BOCHS_MEGS (RAM in MiB, default 512),
 # HXT_BOCHS_KVMLOOP (guest seconds the KVM yardstick runs, default 0.2:
 # about 7 s of wall time), HXT_BOCHS_MODEL (Bochs CPU model),
+# HXT_BOCHS_ONLY=beside (the main boot loads hxen and runs only the
+# phase beside a busy KVM guest: a shorter boot to debug that phase),
 # O (output directory), HXEN_CACHE (downloads, as for the sandbox).
 # shellcheck source-path=SCRIPTDIR
 set -u
@@ -46,10 +48,8 @@ HXB_KVMLOOP=${HXT_BOCHS_KVMLOOP:-0.2}
 # The CPU Bochs emulates: Skylake-X has VMX with EPT, VPID, unrestricted
 # guest, shadow VMCS and PML in Bochs 2.7.
 HXB_MODEL=${HXT_BOCHS_MODEL:-corei7_skylake_x}
-# Seconds without output before a location printed by Bochs' debugger
-# counts as a stop: a guest's triple fault prints one too, and a phase
-# of the tests beside a busy KVM guest has been seen silent for 90 s.
-HXB_STILL=300
+# Seconds without output before the debugger's prompt counts as a stop.
+HXB_STILL=30
 # The boot disk: the kernel and the initramfs, which holds the Linux
 # guest's kernel and initramfs too.
 HXB_DISK_MEGS=64
@@ -179,6 +179,7 @@ hxb_initrd() {
 		HXT_MEMBER="$HXS_MEMBER"
 		HXT_CPUS=$HXB_CPUS
 		HXT_KVMLOOP=$HXB_KVMLOOP
+		HXT_ONLY="${HXT_BOCHS_ONLY:-}"
 	EOF
 	(cd "$r" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$work/initrd.tmp" &&
 		mv "$work/initrd.tmp" "$work/initrd"
@@ -241,13 +242,29 @@ hxb_bochsrc() {
 }
 
 # hxb_debugger_stop WORK : print where Bochs' internal debugger stopped
-# the machine after its start (its prompt then waits for a command that
-# never comes, e.g. when the CPU halts with interrupts off); fail if not.
-# Bochs prints the same kind of line for events it goes on from (a
-# guest's triple fault under VMX), so hxb_boot also waits for the machine
-# to stop making output.
+# the machine after its start, e.g. when the CPU halts with interrupts
+# off; fail if it has not.  A stop shows as the debugger's prompt
+# ("<bochs:N>", waiting for a command that never comes) after a location
+# line; Bochs prints location lines alone for events it goes on from (a
+# guest's triple fault under VMX).
 hxb_debugger_stop() {
-	tr -d '\r' <"$1/bochs.stdout" 2>/dev/null | grep -aoE '\([0-9]+\)\.?\[[0-9]+\] \[0x[0-9a-f]+\] .*' | tail -n 1 | grep .
+	local out
+	out=$(tr -d '\r' <"$1/bochs.stdout" 2>/dev/null)
+	printf '%s\n' "$out" | tail -n 3 | grep -aq '<bochs:[0-9]*>' || return 1
+	printf '%s\n' "$out" | grep -aoE '\([0-9]+\)\.?\[[0-9]+\] \[0x[0-9a-f]+\] .*' | tail -n 1 | grep .
+}
+
+# hxb_screen_drain WORK : Bochs' term display draws the emulated screen
+# on a terminal of its own ("Bochs connected to screen /dev/pts/N"); read
+# and drop what it draws, or Bochs blocks for good once that terminal's
+# buffer is full (after some 50 G emulated ticks).  Prints the reader's
+# pid once it runs; fails while Bochs has not said which terminal.
+hxb_screen_drain() {
+	local pts
+	pts=$(tr -d '\r' <"$1/bochs.stdout" 2>/dev/null | sed -n 's|^Bochs connected to screen "\(/dev/pts/[0-9]*\)".*|\1|p' | head -n 1)
+	[ -n "$pts" ] && [ -c "$pts" ] || return 1
+	cat "$pts" >/dev/null 2>&1 &
+	echo $!
 }
 
 # hxb_output_size WORK SERIAL : how much Bochs has written so far.
@@ -257,9 +274,13 @@ hxb_output_size() {
 
 # hxb_progress WORK SERIAL SECS : note in WORK/progress, with the wall
 # seconds so far, when the kernel prints its first message and each new
-# "bochs: ..." stamp of the guest (its clock is far from the wall clock).
+# "bochs: ..." stamp of the guest (its clock is far from the wall clock),
+# and in WORK/timeline the last result that had come by then.
 hxb_progress() {
 	local last
+	last=$(tail -n 1 "$1/results" 2>/dev/null | tr -d '\r')
+	[ -z "$last" ] || [ "$last" = "$(tail -n 1 "$1/timeline" 2>/dev/null | cut -d' ' -f2-)" ] ||
+		printf '%ss %s\n' "$3" "$last" >>"$1/timeline"
 	[ -f "$2" ] || return 0
 	if [ ! -s "$1/progress" ]; then
 		grep -qa '^\[' "$2" && printf '%ss kernel: first console message\n' "$3" >>"$1/progress"
@@ -277,10 +298,11 @@ hxb_progress() {
 # SIGTERM) and the reason is left in WORK/stopped.  Returns Bochs' exit
 # status: 1 after the guest's poweroff as well, 137 when killed.
 hxb_boot() {
-	local work=$1 serial=$2 cmd spid pid start where st size last_size=-1 still=0
+	local work=$1 serial=$2 cmd spid pid start where st size last_size=-1 still=0 drain=
 	rm -f "$serial" "$work/results" "$work/disk.img.lock" "$work/bochs.log" "$work/bochs.pid" "$work/stopped"
 	: >"$work/results"
 	: >"$work/progress"
+	: >"$work/timeline"
 	printf -v cmd 'cd %q && echo $$ >bochs.pid && exec bochs -q -f bochsrc -rc dbg.rc' "$work"
 	timeout -k 10 $((HXB_TIMEOUT + 60)) script -qfec "$cmd" /dev/null </dev/null >"$work/bochs.stdout" 2>&1 &
 	spid=$!
@@ -290,6 +312,7 @@ hxb_boot() {
 		hxb_progress "$work" "$serial" $((SECONDS - start))
 		pid=$(cat "$work/bochs.pid" 2>/dev/null)
 		[ -n "$pid" ] || continue
+		[ -n "$drain" ] || drain=$(hxb_screen_drain "$work")
 		size=$(hxb_output_size "$work" "$serial")
 		if [ "$size" = "$last_size" ]; then still=$((still + 1)); else still=0; fi
 		last_size=$size
@@ -305,6 +328,7 @@ hxb_boot() {
 	done
 	wait "$spid"
 	st=$?
+	[ -z "$drain" ] || kill "$drain" 2>/dev/null
 	[ "$st" -eq 124 ] && printf 'timed out after %ss\n' "$((HXB_TIMEOUT + 60))" >"$work/stopped"
 	return "$st"
 }
