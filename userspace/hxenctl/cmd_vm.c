@@ -166,10 +166,10 @@ static const char *one_arg(const char *cmd, const char *what, int argc,
 static const char create_usage[] =
 	"Usage: hxenctl create [-c|--console] CONFIG\n"
 	"\n"
-	"Start the VM that CONFIG describes (xl.cfg syntax, see hxen.cfg(5)) and\n"
-	"return once it runs.  The VM's ioemu runs in the background; its\n"
-	"messages and the guest's console go to NAME.log in the runtime\n"
-	"directory.\n"
+	"Start the VM that CONFIG describes (xl.cfg syntax or libvirt domain\n"
+	"XML, see hxen.cfg(5)) and return once it runs.  The VM's ioemu runs\n"
+	"in the background; its messages and the guest's console go to\n"
+	"NAME.log in the runtime directory.\n"
 	"\n"
 	"  -c, --console  then attach to its console, as 'hxenctl console' does\n";
 
