@@ -13,11 +13,14 @@
 #include "log.h"
 #include "procs.h"
 #include "rpc_proto.h"
+#include "stream.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* May be called before CONNECT_OPEN (the client library does, to log in). */
 #define PROC_PRE_OPEN (1u << 0)
+/* Changes something: refused on a read-only connection. */
+#define PROC_WRITE (1u << 1)
 
 struct proc_entry {
 	const char *name;	/* the libvirt API, for messages */
@@ -74,34 +77,79 @@ static const struct proc_entry remote_procs[] = {
 		PROC("virConnectListDefinedDomains",
 		     proc_connect_list_defined_domains, 0),
 
-	/* Domain procedures virsh uses; they answer "not supported" for now. */
-	[REMOTE_PROC_DOMAIN_LOOKUP_BY_ID] = NO_PROC("virDomainLookupByID"),
-	[REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME] = NO_PROC("virDomainLookupByName"),
-	[REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID] = NO_PROC("virDomainLookupByUUID"),
-	[REMOTE_PROC_DOMAIN_GET_INFO] = NO_PROC("virDomainGetInfo"),
-	[REMOTE_PROC_DOMAIN_GET_STATE] = NO_PROC("virDomainGetState"),
-	[REMOTE_PROC_DOMAIN_GET_XML_DESC] = NO_PROC("virDomainGetXMLDesc"),
-	[REMOTE_PROC_DOMAIN_DEFINE_XML] = NO_PROC("virDomainDefineXML"),
+	/* Finding domains and asking about them. */
+	[REMOTE_PROC_DOMAIN_LOOKUP_BY_ID] =
+		PROC("virDomainLookupByID", proc_domain_lookup_by_id, 0),
+	[REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME] =
+		PROC("virDomainLookupByName", proc_domain_lookup_by_name, 0),
+	[REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID] =
+		PROC("virDomainLookupByUUID", proc_domain_lookup_by_uuid, 0),
+	[REMOTE_PROC_DOMAIN_GET_INFO] =
+		PROC("virDomainGetInfo", proc_domain_get_info, 0),
+	[REMOTE_PROC_DOMAIN_GET_STATE] =
+		PROC("virDomainGetState", proc_domain_get_state, 0),
+	[REMOTE_PROC_DOMAIN_IS_ACTIVE] =
+		PROC("virDomainIsActive", proc_domain_is_active, 0),
+	[REMOTE_PROC_DOMAIN_IS_PERSISTENT] =
+		PROC("virDomainIsPersistent", proc_domain_is_persistent, 0),
+	[REMOTE_PROC_DOMAIN_GET_AUTOSTART] =
+		PROC("virDomainGetAutostart", proc_domain_get_autostart, 0),
+	[REMOTE_PROC_DOMAIN_GET_OS_TYPE] =
+		PROC("virDomainGetOSType", proc_domain_get_os_type, 0),
+	[REMOTE_PROC_DOMAIN_GET_MAX_MEMORY] =
+		PROC("virDomainGetMaxMemory", proc_domain_get_max_memory, 0),
+	[REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE] =
+		PROC("virDomainHasManagedSaveImage",
+		     proc_domain_has_managed_save_image, 0),
+	[REMOTE_PROC_DOMAIN_GET_XML_DESC] =
+		PROC("virDomainGetXMLDesc", proc_domain_get_xml_desc, 0),
+
+	/* Definitions. */
+	[REMOTE_PROC_DOMAIN_DEFINE_XML] =
+		PROC("virDomainDefineXML", proc_domain_define_xml, PROC_WRITE),
 	[REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS] =
-		NO_PROC("virDomainDefineXMLFlags"),
-	[REMOTE_PROC_DOMAIN_UNDEFINE] = NO_PROC("virDomainUndefine"),
-	[REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS] = NO_PROC("virDomainUndefineFlags"),
-	[REMOTE_PROC_DOMAIN_CREATE] = NO_PROC("virDomainCreate"),
+		PROC("virDomainDefineXMLFlags", proc_domain_define_xml_flags,
+		     PROC_WRITE),
+	[REMOTE_PROC_DOMAIN_UNDEFINE] =
+		PROC("virDomainUndefine", proc_domain_undefine, PROC_WRITE),
+	[REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS] =
+		PROC("virDomainUndefineFlags", proc_domain_undefine_flags,
+		     PROC_WRITE),
+	[REMOTE_PROC_DOMAIN_SET_AUTOSTART] =
+		PROC("virDomainSetAutostart", proc_domain_set_autostart,
+		     PROC_WRITE),
+
+	/* Starting and stopping. */
+	[REMOTE_PROC_DOMAIN_CREATE] =
+		PROC("virDomainCreate", proc_domain_create, PROC_WRITE),
 	[REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS] =
-		NO_PROC("virDomainCreateWithFlags"),
-	[REMOTE_PROC_DOMAIN_CREATE_XML] = NO_PROC("virDomainCreateXML"),
-	[REMOTE_PROC_DOMAIN_SHUTDOWN] = NO_PROC("virDomainShutdown"),
-	[REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS] = NO_PROC("virDomainShutdownFlags"),
-	[REMOTE_PROC_DOMAIN_REBOOT] = NO_PROC("virDomainReboot"),
-	[REMOTE_PROC_DOMAIN_DESTROY] = NO_PROC("virDomainDestroy"),
-	[REMOTE_PROC_DOMAIN_DESTROY_FLAGS] = NO_PROC("virDomainDestroyFlags"),
-	[REMOTE_PROC_DOMAIN_SUSPEND] = NO_PROC("virDomainSuspend"),
-	[REMOTE_PROC_DOMAIN_RESUME] = NO_PROC("virDomainResume"),
-	[REMOTE_PROC_DOMAIN_GET_AUTOSTART] = NO_PROC("virDomainGetAutostart"),
-	[REMOTE_PROC_DOMAIN_SET_AUTOSTART] = NO_PROC("virDomainSetAutostart"),
-	[REMOTE_PROC_DOMAIN_IS_ACTIVE] = NO_PROC("virDomainIsActive"),
-	[REMOTE_PROC_DOMAIN_IS_PERSISTENT] = NO_PROC("virDomainIsPersistent"),
-	[REMOTE_PROC_DOMAIN_OPEN_CONSOLE] = NO_PROC("virDomainOpenConsole"),
+		PROC("virDomainCreateWithFlags", proc_domain_create_with_flags,
+		     PROC_WRITE),
+	[REMOTE_PROC_DOMAIN_CREATE_XML] =
+		PROC("virDomainCreateXML", proc_domain_create_xml, PROC_WRITE),
+	[REMOTE_PROC_DOMAIN_SHUTDOWN] =
+		PROC("virDomainShutdown", proc_domain_shutdown, PROC_WRITE),
+	[REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS] =
+		PROC("virDomainShutdownFlags", proc_domain_shutdown_flags,
+		     PROC_WRITE),
+	[REMOTE_PROC_DOMAIN_REBOOT] =
+		PROC("virDomainReboot", proc_domain_reboot, PROC_WRITE),
+	[REMOTE_PROC_DOMAIN_DESTROY] =
+		PROC("virDomainDestroy", proc_domain_destroy, PROC_WRITE),
+	[REMOTE_PROC_DOMAIN_DESTROY_FLAGS] =
+		PROC("virDomainDestroyFlags", proc_domain_destroy_flags,
+		     PROC_WRITE),
+	[REMOTE_PROC_DOMAIN_SUSPEND] =
+		PROC("virDomainSuspend", proc_domain_suspend, PROC_WRITE),
+	[REMOTE_PROC_DOMAIN_RESUME] =
+		PROC("virDomainResume", proc_domain_resume, PROC_WRITE),
+
+	/* The console, as a stream. */
+	[REMOTE_PROC_DOMAIN_OPEN_CONSOLE] =
+		PROC("virDomainOpenConsole", proc_domain_open_console,
+		     PROC_WRITE),
+
+	/* Known to virsh but not implemented: "not supported". */
 	[REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY] =
 		NO_PROC("virConnectDomainEventRegisterAny"),
 	[REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY] =
@@ -174,9 +222,15 @@ static enum dispatch_result dispatch_call(struct rpc_conn *c,
 			  "connection not open");
 		return reply_error(h, &err, out);
 	}
+	if (c->read_only && (p->flags & PROC_WRITE)) {
+		vir_fail(&err, VIR_ERR_OPERATION_DENIED,
+			 "read only access prevents %s", p->name);
+		return reply_error(h, &err, out);
+	}
 
 	log_debug("call %s (procedure %d, serial %u)", p->name, h->proc,
 		  h->serial);
+	c->serial = h->serial;
 	rpc_reply_header(&rh, h, VIR_NET_OK);
 	rpc_packet_begin(out, &rh);
 	if (!out->err && p->fn(c, args, out, &err) == 0) {
@@ -225,12 +279,7 @@ static enum dispatch_result dispatch_remote(struct rpc_conn *c,
 			  "passing file descriptors is not supported");
 		return reply_error(h, &err, out);
 	case VIR_NET_STREAM:
-		/*
-		 * No stream is ever open yet; like libvirtd, drop data for
-		 * streams that are gone.
-		 */
-		log_debug("dropped stream packet, serial %u", h->serial);
-		return DISPATCH_OK;
+		return stream_incoming(c, h, args, out);
 	case VIR_NET_MESSAGE:
 		log_debug("dropped message, procedure %d", h->proc);
 		return DISPATCH_OK;

@@ -18,23 +18,38 @@ struct vhd_config {
 	bool privileged;	/* euid 0: serves hxen:///system as well */
 };
 
+/* A stream between the client and a socket (stream.h). */
+struct vhd_stream {
+	bool open;
+	bool eof;		/* the socket's side ended; the client knows */
+	int fd;			/* the socket, -1 after eof */
+	int32_t proc;		/* the call that opened it */
+	uint32_t serial;
+};
+
 /*
  * One client's libvirt connection.
  *	(s) set by the server when the client connects;
- *	(o) changed only by CONNECT_OPEN and CONNECT_CLOSE.
+ *	(o) changed only by CONNECT_OPEN and CONNECT_CLOSE;
+ *	(d) set by dispatch for the call being handled.
  */
 struct rpc_conn {
 	const struct vhd_config *cfg;	/* (s) */
 	bool open;			/* (o) CONNECT_OPEN succeeded */
 	bool read_only;			/* (o) opened with VIR_CONNECT_RO */
 	const char *uri;		/* (o) canonical URI, static storage */
+	uint32_t serial;		/* (d) of the call */
+	struct vhd_stream stream;	/* opened by a call, see stream.h */
 };
+
+/* Room for an error message: a failed start quotes the end of a log. */
+#define PROC_ERROR_MAX 12288
 
 /* What a failed procedure answers: a libvirt error. */
 struct proc_error {
 	int code;		/* VIR_ERR_* */
 	int domain;		/* VIR_FROM_* */
-	char message[512];
+	char message[PROC_ERROR_MAX];
 };
 
 /*
@@ -62,6 +77,18 @@ enum dispatch_result dispatch_packet(struct rpc_conn *c, const uint8_t *body,
 /* Fill @err; returns -1 so a handler can "return proc_fail(...)". */
 int proc_fail(struct proc_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * Like proc_fail(), with the words libvirt starts the message of @code
+ * with ("Domain not found: ..."), as its own drivers' messages do.
+ */
+int vir_fail(struct proc_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/*
+ * Refuse flags outside @known, as libvirt's drivers do
+ * (VIR_ERR_INVALID_ARG); @api names the call.  0, or -1.
+ */
+int proc_check_flags(uint32_t flags, uint32_t known, const char *api,
+		     struct proc_error *err);
 /* Check that @args was consumed exactly (-1 with an RPC error if not). */
 int proc_args_done(struct xdr_dec *args, struct proc_error *err);
 

@@ -14,6 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "autostart.h"
 #include "dispatch.h"
 #include "log.h"
 #include "server.h"
@@ -145,6 +146,7 @@ int main(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	log_debug("listening on %s", path);
+	autostart_domains();
 
 	rc = server_run(listen_fd, &cfg, timeout);
 	if (rc)

@@ -274,3 +274,21 @@ int rpc_build_pong(struct xdr_enc *e, const struct rpc_header *ping)
 	rpc_packet_begin(e, &h);
 	return rpc_packet_end(e, start);
 }
+
+int rpc_build_stream(struct xdr_enc *e, int32_t proc, uint32_t serial,
+		     uint32_t status, const void *data, size_t len)
+{
+	const struct rpc_header h = {
+		.prog = REMOTE_PROGRAM,
+		.vers = REMOTE_PROTOCOL_VERSION,
+		.proc = proc,
+		.type = VIR_NET_STREAM,
+		.serial = serial,
+		.status = status,
+	};
+	size_t start = e->len;
+
+	rpc_packet_begin(e, &h);
+	xdr_put_raw(e, data, len);
+	return rpc_packet_end(e, start);
+}

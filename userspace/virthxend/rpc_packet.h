@@ -86,6 +86,15 @@ int rpc_build_error(struct xdr_enc *e, const struct rpc_header *call,
 /* Append the keepalive PONG that answers @ping. */
 int rpc_build_pong(struct xdr_enc *e, const struct rpc_header *ping);
 
+/*
+ * Append a STREAM packet of the remote program for the stream opened by
+ * call @proc / @serial: @len bytes of @data as they are, with @status
+ * VIR_NET_CONTINUE (data; none: the end of it) or VIR_NET_OK (no data:
+ * the confirmation of the client's finish or abort).
+ */
+int rpc_build_stream(struct xdr_enc *e, int32_t proc, uint32_t serial,
+		     uint32_t status, const void *data, size_t len);
+
 /* Encode and decode struct remote_error (the optional members empty). */
 int rpc_error_encode(struct xdr_enc *e, const struct rpc_error *err);
 int rpc_error_decode(struct xdr_dec *d, struct rpc_error *err);

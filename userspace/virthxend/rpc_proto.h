@@ -21,7 +21,7 @@
 #ifndef VIRTHXEND_RPC_PROTO_H
 #define VIRTHXEND_RPC_PROTO_H
 
-/* ---- virnetprotocol.x --------------------------------------------------- */
+/* ---- virnetprotocol.x ---------------------------------------------------- */
 
 /* Largest packet, length word excluded (VIR_NET_MESSAGE_MAX). */
 #define VIR_NET_MESSAGE_MAX		16777216u
@@ -43,7 +43,7 @@
 #define VIR_NET_ERROR			1
 #define VIR_NET_CONTINUE		2
 
-/* ---- virkeepaliveprotocol.x --------------------------------------------- */
+/* ---- virkeepaliveprotocol.x ---------------------------------------------- */
 
 #define KEEPALIVE_PROGRAM		0x6b656570u
 #define KEEPALIVE_PROTOCOL_VERSION	1u
@@ -94,6 +94,8 @@
 #define REMOTE_PROC_DOMAIN_GET_XML_DESC			14
 #define REMOTE_PROC_DOMAIN_GET_AUTOSTART		15
 #define REMOTE_PROC_DOMAIN_GET_INFO			16
+#define REMOTE_PROC_DOMAIN_GET_MAX_MEMORY		17
+#define REMOTE_PROC_DOMAIN_GET_OS_TYPE			19
 #define REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS	21
 #define REMOTE_PROC_DOMAIN_LOOKUP_BY_ID			22
 #define REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME		23
@@ -117,6 +119,7 @@
 #define REMOTE_PROC_CONNECT_GET_LIB_VERSION		157
 #define REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY	167
 #define REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY	168
+#define REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE	183
 #define REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS		196
 #define REMOTE_PROC_DOMAIN_OPEN_CONSOLE			201
 #define REMOTE_PROC_DOMAIN_GET_STATE			212
@@ -133,7 +136,7 @@
 /* Flags of remote_connect_open_args (virConnectFlags). */
 #define VIR_CONNECT_RO			(1u << 0)
 
-/* ---- libvirt_internal.h: virDrvFeature ---------------------------------- */
+/* ---- libvirt_internal.h: virDrvFeature ----------------------------------- */
 
 #define VIR_DRV_FEATURE_PROGRAM_KEEPALIVE	10
 #define VIR_DRV_FEATURE_REMOTE_EVENT_CALLBACK	14
@@ -149,6 +152,7 @@
 #define VIR_FROM_XEN			1
 #define VIR_FROM_RPC			7
 #define VIR_FROM_REMOTE			13
+#define VIR_FROM_STREAMS		38
 
 /* virErrorNumber */
 #define VIR_ERR_INTERNAL_ERROR		1
@@ -156,7 +160,66 @@
 #define VIR_ERR_NO_SUPPORT		3
 #define VIR_ERR_NO_CONNECT		5
 #define VIR_ERR_INVALID_ARG		8
+#define VIR_ERR_OPERATION_FAILED	9
+#define VIR_ERR_XML_ERROR		27
 #define VIR_ERR_OPERATION_DENIED	29
 #define VIR_ERR_RPC			39
+#define VIR_ERR_NO_DOMAIN		42
+#define VIR_ERR_OPERATION_INVALID	55
+#define VIR_ERR_CONFIG_UNSUPPORTED	67
+
+/* ---- libvirt-domain.h ---------------------------------------------------- */
+
+/* virDomainState, and the reasons virthxend gives with them. */
+#define VIR_DOMAIN_NOSTATE		0
+#define VIR_DOMAIN_RUNNING		1
+#define VIR_DOMAIN_PAUSED		3
+#define VIR_DOMAIN_SHUTDOWN		4
+#define VIR_DOMAIN_SHUTOFF		5
+/* virDomainRunningReason, PausedReason, ShutdownReason, ShutoffReason */
+#define VIR_DOMAIN_RUNNING_BOOTED	1
+#define VIR_DOMAIN_PAUSED_USER		1
+#define VIR_DOMAIN_SHUTDOWN_USER	1
+#define VIR_DOMAIN_SHUTOFF_UNKNOWN	0
+
+/* virConnectListAllDomainsFlags */
+#define VIR_CONNECT_LIST_DOMAINS_ACTIVE		(1u << 0)
+#define VIR_CONNECT_LIST_DOMAINS_INACTIVE	(1u << 1)
+#define VIR_CONNECT_LIST_DOMAINS_PERSISTENT	(1u << 2)
+#define VIR_CONNECT_LIST_DOMAINS_TRANSIENT	(1u << 3)
+#define VIR_CONNECT_LIST_DOMAINS_RUNNING	(1u << 4)
+#define VIR_CONNECT_LIST_DOMAINS_PAUSED		(1u << 5)
+#define VIR_CONNECT_LIST_DOMAINS_SHUTOFF	(1u << 6)
+#define VIR_CONNECT_LIST_DOMAINS_OTHER		(1u << 7)
+#define VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE	(1u << 8)
+#define VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE	(1u << 9)
+#define VIR_CONNECT_LIST_DOMAINS_AUTOSTART	(1u << 10)
+#define VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART	(1u << 11)
+#define VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT	(1u << 12)
+#define VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT	(1u << 13)
+#define VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT	(1u << 14)
+#define VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT	(1u << 15)
+
+/* Flags of the domain procedures that virthxend honours or may ignore. */
+#define VIR_DOMAIN_DEFINE_VALIDATE		(1u << 0)
+#define VIR_DOMAIN_START_PAUSED			(1u << 0)
+#define VIR_DOMAIN_START_AUTODESTROY		(1u << 1)
+#define VIR_DOMAIN_START_BYPASS_CACHE		(1u << 2)
+#define VIR_DOMAIN_START_FORCE_BOOT		(1u << 3)
+#define VIR_DOMAIN_START_VALIDATE		(1u << 4)
+#define VIR_DOMAIN_SHUTDOWN_PARAVIRT		(1u << 4)
+#define VIR_DOMAIN_REBOOT_PARAVIRT		(1u << 4)
+#define VIR_DOMAIN_DESTROY_GRACEFUL		(1u << 0)
+/* virDomainUndefineFlagsValues: managed save, snapshot and checkpoint
+ * metadata, NVRAM and TPM state, none of which an hxen domain has. */
+#define VIR_DOMAIN_UNDEFINE_KNOWN_FLAGS		0x7fu
+/* virDomainConsoleFlags: one console, shared; both change nothing. */
+#define VIR_DOMAIN_CONSOLE_FORCE		(1u << 0)
+#define VIR_DOMAIN_CONSOLE_SAFE			(1u << 1)
+/* virDomainXMLFlags */
+#define VIR_DOMAIN_XML_SECURE			(1u << 0)
+#define VIR_DOMAIN_XML_INACTIVE			(1u << 1)
+#define VIR_DOMAIN_XML_UPDATE_CPU		(1u << 2)
+#define VIR_DOMAIN_XML_MIGRATABLE		(1u << 3)
 
 #endif /* VIRTHXEND_RPC_PROTO_H */

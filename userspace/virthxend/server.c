@@ -12,11 +12,13 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "server.h"
+#include "stream.h"
 
 /* An idle client keeps an answer buffer no larger than this. */
 #define CLIENT_KEEP_OUT 65536u
@@ -53,6 +55,7 @@ static long long now_ms(void)
 
 static void client_free(struct client *cl)
 {
+	stream_close(&cl->conn);
 	close(cl->fd);
 	rpc_reader_free(&cl->rd);
 	xdr_enc_free(&cl->out);
@@ -129,6 +132,14 @@ static int client_flush(struct client *cl)
 	return 0;
 }
 
+/* Pass on what the client's stream has; -1 to drop the client. */
+static int client_stream(struct client *cl)
+{
+	if (stream_pump(&cl->conn, &cl->out))
+		return -1;
+	return client_flush(cl);
+}
+
 /* Read toward one packet and answer it; -1 to drop the client. */
 static int client_read(struct client *cl)
 {
@@ -151,7 +162,11 @@ static int client_read(struct client *cl)
 	return client_flush(cl);
 }
 
-/* SIGTERM, SIGINT and SIGHUP arrive on a signalfd. */
+/*
+ * SIGTERM, SIGINT, SIGHUP and SIGCHLD arrive on a signalfd.  The VMs
+ * the daemon starts are its children until they end (vmctl.h): SIGCHLD
+ * says one ended and waits to be reaped.
+ */
 static int signals_open(void)
 {
 	sigset_t set;
@@ -161,10 +176,21 @@ static int signals_open(void)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &set, NULL))
 		return -errno;
 	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	return fd < 0 ? -errno : fd;
+}
+
+/* Collect the VMs that ended (signals may merge: all of them). */
+static void reap_children(void)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		log_debug("ioemu pid %ld ended", (long)pid);
 }
 
 /* 1 if a signal asks the daemon to stop. */
@@ -177,6 +203,8 @@ static int signals_read(int fd)
 			log_debug("signal %u: exiting", si.ssi_signo);
 			return 1;
 		}
+		if (si.ssi_signo == SIGCHLD)
+			reap_children();
 		/* SIGHUP: there is no configuration to reload. */
 	}
 	return 0;
@@ -201,9 +229,17 @@ static bool idle_expired(const struct server *s)
 	       now_ms() - s->idle_since_ms >= s->idle_timeout * 1000LL;
 }
 
+/*
+ * The poll() set: the signalfd, the listening socket, then two entries
+ * per client: its socket, and its stream's (fd -1, which poll() skips,
+ * when it has none or an answer is still being written).
+ */
+#define CLIENT_PFD(i) (2 + 2 * (i))
+#define STREAM_PFD(i) (3 + 2 * (i))
+
 static int serve(struct server *s)
 {
-	struct pollfd pfd[2 + SERVER_MAX_CLIENTS];
+	struct pollfd pfd[2 + 2 * SERVER_MAX_CLIENTS];
 
 	for (;;) {
 		unsigned int i, n = s->nr_clients;
@@ -220,11 +256,17 @@ static int serve(struct server *s)
 		for (i = 0; i < n; i++) {
 			struct client *cl = s->clients[i];
 
-			pfd[2 + i].fd = cl->fd;
-			pfd[2 + i].events = cl->out.len ? POLLOUT : POLLIN;
-			pfd[2 + i].revents = 0;
+			pfd[CLIENT_PFD(i)] = (struct pollfd){
+				.fd = cl->fd,
+				.events = cl->out.len ? POLLOUT : POLLIN,
+			};
+			pfd[STREAM_PFD(i)] = (struct pollfd){
+				.fd = cl->out.len ? -1 :
+				      stream_poll_fd(&cl->conn),
+				.events = POLLIN,
+			};
 		}
-		rc = poll(pfd, 2 + n, poll_timeout(s));
+		rc = poll(pfd, 2 + 2 * n, poll_timeout(s));
 		if (rc < 0) {
 			if (errno == EINTR)
 				continue;
@@ -236,16 +278,18 @@ static int serve(struct server *s)
 		/* Clients from the last to the first: dropping one moves the last. */
 		for (i = n; i-- > 0;) {
 			struct client *cl = s->clients[i];
-			short re = pfd[2 + i].revents;
-			int bad;
+			short re = pfd[CLIENT_PFD(i)].revents;
+			int bad = 0;
 
-			if (!re)
-				continue;
-			if (cl->out.len)
+			if (re && cl->out.len)
 				bad = (re & (POLLERR | POLLHUP | POLLNVAL)) ||
 				      client_flush(cl);
-			else
+			else if (re)
 				bad = (re & POLLNVAL) || client_read(cl);
+			/* The stream only while no answer is pending. */
+			if (!bad && pfd[STREAM_PFD(i)].revents &&
+			    !cl->out.len)
+				bad = client_stream(cl);
 			if (bad)
 				drop_client(s, i);
 		}
@@ -269,6 +313,7 @@ int server_run(int listen_fd, const struct vhd_config *cfg,
 	s.sig_fd = signals_open();
 	if (s.sig_fd < 0)
 		return s.sig_fd;
+	reap_children();	/* any that ended before SIGCHLD was caught */
 	rc = serve(&s);
 	while (s.nr_clients)
 		drop_client(&s, s.nr_clients - 1);

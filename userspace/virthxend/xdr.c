@@ -127,6 +127,17 @@ int xdr_put_fixed(struct xdr_enc *e, const void *src, uint32_t n)
 	return 0;
 }
 
+int xdr_put_raw(struct xdr_enc *e, const void *src, size_t n)
+{
+	uint8_t *p = enc_reserve(e, n);
+
+	if (!p)
+		return e->err;
+	if (n)
+		memcpy(p, src, n);
+	return 0;
+}
+
 int xdr_put_opaque(struct xdr_enc *e, const void *src, uint32_t n,
 		   uint32_t max)
 {

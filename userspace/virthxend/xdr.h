@@ -59,6 +59,8 @@ int xdr_put_string(struct xdr_enc *e, const char *s, uint32_t max);
 int xdr_put_opt_string(struct xdr_enc *e, const char *s, uint32_t max);
 /* opaque[@n]: fixed length, padded. */
 int xdr_put_fixed(struct xdr_enc *e, const void *p, uint32_t n);
+/* Bytes as they are, not XDR: the data of a stream packet. */
+int xdr_put_raw(struct xdr_enc *e, const void *p, size_t n);
 /* opaque<@max>: length, bytes, padding. */
 int xdr_put_opaque(struct xdr_enc *e, const void *p, uint32_t n,
 		   uint32_t max);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "dispatch.h"
+#include "rpc_call.h"
 #include "rpc_packet.h"
 #include "rpc_proto.h"
 #include "test.h"
@@ -53,15 +54,6 @@ static int fd_with(const void *data, size_t n)
 	lseek(fd, 0, SEEK_SET);
 	return fd;
 }
-
-static const struct rpc_header call_hdr = {
-	.prog = REMOTE_PROGRAM,
-	.vers = REMOTE_PROTOCOL_VERSION,
-	.proc = REMOTE_PROC_CONNECT_GET_TYPE,
-	.type = VIR_NET_CALL,
-	.serial = 7,
-	.status = VIR_NET_OK,
-};
 
 /* ---- Header ------------------------------------------------------------- */
 
@@ -207,21 +199,6 @@ static void test_reader_bad_lengths(void)
 
 /* ---- Replies ------------------------------------------------------------ */
 
-/*
- * Check that @e holds exactly one packet, and decode its header into @h;
- * @d is left at its payload.
- */
-static bool one_packet(const struct xdr_enc *e, struct xdr_dec *d,
-		       struct rpc_header *h)
-{
-	uint32_t len;
-
-	xdr_dec_init(d, e->data, e->len);
-	if (xdr_get_u32(d, &len) || len != e->len)
-		return false;
-	return !rpc_header_decode(d, h);
-}
-
 static void test_error_reply(void)
 {
 	struct rpc_error err;
@@ -304,76 +281,6 @@ static void test_pong(void)
 /* ---- Routing ------------------------------------------------------------ */
 
 static struct vhd_config cfg_user = { .privileged = false };
-
-/*
- * Dispatch a packet with header @h and the @args_len bytes at @args; the
- * answer (if any) is left in @out.  Returns the dispatch result.
- */
-static enum dispatch_result send_call(struct rpc_conn *c,
-				      const struct rpc_header *h,
-				      const void *args, size_t args_len,
-				      struct xdr_enc *out)
-{
-	struct xdr_enc e;
-	enum dispatch_result r;
-	uint8_t *copy;
-
-	xdr_enc_init(&e, 1 << 20);
-	rpc_header_encode(&e, h);
-	xdr_put_fixed(&e, args, (uint32_t)args_len);
-	e.len -= XDR_PAD(args_len);	/* the caller's bytes, unpadded */
-	copy = malloc(e.len);
-	memcpy(copy, e.data, e.len);
-	xdr_enc_reset(out);
-	r = dispatch_packet(c, copy, e.len, out);
-	free(copy);
-	xdr_enc_free(&e);
-	return r;
-}
-
-/* The answer in @out is an error with @code; its message into @msg. */
-static bool is_error(const struct xdr_enc *out, int code, char *msg,
-		     size_t msglen)
-{
-	struct rpc_error err;
-	struct rpc_header h;
-	struct xdr_dec d;
-	bool ok;
-
-	if (!one_packet(out, &d, &h) || h.type != VIR_NET_REPLY ||
-	    h.status != VIR_NET_ERROR || rpc_error_decode(&d, &err))
-		return false;
-	ok = err.code == code && !xdr_dec_done(&d);
-	if (msg)
-		snprintf(msg, msglen, "%s", err.message ? err.message : "");
-	rpc_error_free(&err);
-	return ok;
-}
-
-/* The answer in @out is an OK reply; @d is left at its payload. */
-static bool is_ok(const struct xdr_enc *out, struct xdr_dec *d)
-{
-	struct rpc_header h;
-
-	return one_packet(out, d, &h) && h.type == VIR_NET_REPLY &&
-	       h.status == VIR_NET_OK;
-}
-
-/* A call of remote procedure @proc. */
-static struct rpc_header remote_call(int proc)
-{
-	struct rpc_header h = call_hdr;
-
-	h.proc = proc;
-	return h;
-}
-
-static void open_args(struct xdr_enc *a, const char *uri, uint32_t flags)
-{
-	xdr_enc_reset(a);
-	xdr_put_opt_string(a, uri, REMOTE_STRING_MAX);
-	xdr_put_u32(a, flags);
-}
 
 static void test_routing_before_open(void)
 {
@@ -544,12 +451,12 @@ static void test_routing_open(void)
 			!xdr_get_u32(&d, &n) && !n && !xdr_dec_done(&d));
 
 	/* Procedures without a handler. */
-	h = remote_call(REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME);
-	send_call(&c, &h, "\0\0\0\1x\0\0\0", 8, &out);
+	h = remote_call(REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY);
+	send_call(&c, &h, "\0\0\0\1", 4, &out);
 	EXPECT("route/unimplemented-domain-proc",
 	       is_error(&out, VIR_ERR_NO_SUPPORT, msg, sizeof(msg)));
 	EXPECT_CONTAINS("route/unimplemented-names-api", msg,
-			"virDomainLookupByName");
+			"virConnectDomainEventRegisterAny");
 	h = remote_call(9999);
 	send_call(&c, &h, NULL, 0, &out);
 	EXPECT("route/unknown-proc",
@@ -645,6 +552,13 @@ static void test_routing_programs(void)
 
 int main(void)
 {
+	char tmp[] = "/tmp/hxen-test-rpc-XXXXXX", cmd[64];
+
+	/* The domain lists are the user's: make them an empty one's. */
+	if (!mkdtemp(tmp))
+		return 1;
+	setenv("XDG_RUNTIME_DIR", tmp, 1);
+	setenv("XDG_CONFIG_HOME", tmp, 1);
 	test_header();
 	test_reader_whole_and_back_to_back();
 	test_reader_split();
@@ -655,5 +569,8 @@ int main(void)
 	test_routing_before_open();
 	test_routing_open();
 	test_routing_programs();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	if (system(cmd))
+		return 1;
 	return test_failures ? 1 : 0;
 }
