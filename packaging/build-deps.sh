@@ -7,7 +7,8 @@ pkgs=(
 	qemu-system-x86 qemu-utils busybox-static cpio xz-utils zstd kmod
 	debootstrap dkms debhelper dh-dkms dpkg-dev
 	fakeroot lintian rpm rpmlint apt-utils udev jq e2fsprogs util-linux
-	libxen-dev zlib1g-dev liblzma-dev libzstd-dev libslirp-dev
+	libxen-dev zlib1g-dev liblzma-dev libzstd-dev libslirp-dev libxml2-dev
+	libvirt-clients
 	bochs bochsbios vgabios bochs-term syslinux mtools dosfstools bsdutils binutils
 )
 # (dh-sequence-installsysusers, which debian/control needs, is provided by

@@ -33,13 +33,14 @@ vm_pids() {
 	"$ctl" list --json 2>/dev/null | jq -r '.[].pid // empty' 2>/dev/null
 }
 
-# The flags of ioemu/Makefile.
+# The flags of ioemu/Makefile; libhxen reads domain XML with libxml2.
 mkdir -p "$tmp/bin"
+read -ra xml_libs <<<"$(pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)"
 if ! out=$(cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	-Wstrict-prototypes -O2 -g -pthread -I"$top/ioemu" -I"$top/userspace/lib" \
 	-I"$top/module/include/uapi" -DHXEN_TOOLS_VERSION=\"test\" \
 	-o "$fake" "$here/fake-ioemu.c" "$top/ioemu/control.c" \
-	"$top/userspace/lib/libhxen.a" 2>&1); then
+	"$top/userspace/lib/libhxen.a" "${xml_libs[@]}" 2>&1); then
 	t_fail hxenctl-vm/fake-ioemu-builds "$(printf '%s' "$out" | head -n 5 | tr '\n' ' ')"
 	exit 0
 fi

@@ -15,10 +15,9 @@
 
 #include "hxenctl.h"
 #include "libhxen.h"
-#include "vmdir.h"
+#include "vmctl.h"
 
 #define DETACH_CHAR	0x1d	/* Ctrl-] */
-#define ATTACH_TIMEOUT_MS 10000
 
 static struct termios saved_tio;
 static volatile sig_atomic_t tio_raw;
@@ -148,27 +147,13 @@ static enum relay_end relay(int sock, bool tty, const char *name)
 
 int vm_console(const char *dir, const char *name)
 {
-	char reply[VMDIR_REPLY_MAX];
+	char err[VMCTL_ERR_MAX];
 	bool tty = isatty(STDIN_FILENO);
 	enum relay_end end;
-	int fd, rc;
+	int fd;
 
-	fd = vm_connect(dir, name);
-	if (fd < 0)
-		return -fd;
-	rc = vmdir_request(fd, "console", reply, sizeof(reply),
-			   ATTACH_TIMEOUT_MS);
-	if (rc) {
-		if (rc == 1)
-			fprintf(stderr,
-				"hxenctl: cannot attach to %s's console: %s\n",
-				name, reply);
-		else
-			fprintf(stderr,
-				"hxenctl: cannot attach to %s's console: %s\n",
-				name, rc == -ECONNRESET ? "it ended" :
-				strerror(-rc));
-		close(fd);
+	if (vmctl_console(dir, name, &fd, err, sizeof(err)) != VMCTL_OK) {
+		fprintf(stderr, "hxenctl: %s\n", err);
 		return HXEN_EXIT_ERROR;
 	}
 	signal(SIGPIPE, SIG_IGN);

@@ -1,50 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hxenctl create, list, shutdown, reboot, destroy, pause and unpause:
- * each VM is one ioemu process, reached through its control socket in
- * the user's runtime directory (vmdir.h).
+ * hxenctl create, list, shutdown, reboot, destroy, pause and unpause: the
+ * command lines and what they print.  The VMs themselves are managed by
+ * libhxen (vmctl.h), as virthxend manages them.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
-#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "hxenctl.h"
 #include "libhxen.h"
-#include "vmconfig.h"
-#include "vmdir.h"
+#include "vmctl.h"
 
-/* Where the packages install ioemu (set by the Makefile). */
-#ifndef HXEN_IOEMU_PATH
-#define HXEN_IOEMU_PATH		"/usr/lib/hxen/ioemu"
-#endif
-#define DEFAULT_IOEMU		HXEN_IOEMU_PATH
-#define START_TIMEOUT_S		30
-#define REQUEST_TIMEOUT_MS	10000
-#define LIST_TIMEOUT_MS		2000
 #define SHUTDOWN_TIMEOUT_S	60
-#define DESTROY_TIMEOUT_S	30
-#define LOG_TAIL_LINES		10
 
 /* ---- Shared pieces ----------------------------------------------------- */
 
+/* Print vmctl's message; returns the exit status for @status. */
+static int report(int status, const char *err)
+{
+	if (status == VMCTL_OK)
+		return HXEN_EXIT_OK;
+	fprintf(stderr, "hxenctl: %s\n", err);
+	if (status == VMCTL_BAD_NAME || status == VMCTL_BAD_CONFIG)
+		return HXEN_EXIT_USAGE;
+	return HXEN_EXIT_ERROR;
+}
+
 int vm_runtime_dir(char *dir, size_t len)
 {
-	char err[VMDIR_PATH_MAX + 256];
+	char err[VMCTL_ERR_MAX];
 
-	if (vmdir_open(dir, len, err, sizeof(err)) < 0) {
-		fprintf(stderr, "hxenctl: %s\n", err);
-		return HXEN_EXIT_ERROR;
-	}
-	return 0;
+	return report(vmctl_runtime_dir(dir, len, err, sizeof(err)), err);
 }
 
 int vm_check_name(const char *name)
@@ -55,61 +46,6 @@ int vm_check_name(const char *name)
 		"hxenctl: '%s' is not a VM name (1 to 64 letters, digits, '_', '.' and '-', not starting with '.' or '-')\n",
 		name);
 	return HXEN_EXIT_USAGE;
-}
-
-static void no_such_vm(const char *name)
-{
-	fprintf(stderr,
-		"hxenctl: no VM named '%s' (hxenctl list shows yours)\n",
-		name);
-}
-
-int vm_connect(const char *dir, const char *name)
-{
-	int fd = vmdir_connect(dir, name);
-
-	if (fd >= 0)
-		return fd;
-	if (fd == -ENOENT) {
-		no_such_vm(name);
-	} else if (fd == -EAGAIN) {
-		fprintf(stderr,
-			"hxenctl: the ioemu of '%s' is too busy to answer; try again\n",
-			name);
-	} else if (fd == -ENAMETOOLONG) {
-		fprintf(stderr,
-			"hxenctl: the control socket path %s/%s.sock is too long (limit %d bytes); set XDG_RUNTIME_DIR to a shorter directory\n",
-			dir, name, VMDIR_SOCK_PATH_MAX);
-	} else {
-		fprintf(stderr,
-			"hxenctl: cannot reach '%s' through %s/%s.sock: %s\n",
-			name, dir, name, strerror(-fd));
-	}
-	return -HXEN_EXIT_ERROR;
-}
-
-/* Explain a failed vmdir_request(); returns HXEN_EXIT_ERROR. */
-static int request_failed(const char *name, const char *what, int rc,
-			  const char *msg)
-{
-	if (rc == 1)
-		fprintf(stderr,
-			"hxenctl: cannot %s '%s': %s\n", what, name, msg);
-	else if (rc == -ECONNRESET)
-		fprintf(stderr, "hxenctl: '%s' ended before it answered\n",
-			name);
-	else if (rc == -ETIMEDOUT)
-		fprintf(stderr,
-			"hxenctl: the ioemu of '%s' did not answer within %d s\n",
-			name, REQUEST_TIMEOUT_MS / 1000);
-	else if (rc == -EPROTO)
-		fprintf(stderr,
-			"hxenctl: the ioemu of '%s' sent a reply hxenctl does not understand\n",
-			name);
-	else
-		fprintf(stderr, "hxenctl: cannot %s '%s': %s\n", what, name,
-			strerror(-rc));
-	return HXEN_EXIT_ERROR;
 }
 
 /*
@@ -166,210 +102,16 @@ static const char *one_arg(const char *cmd, const char *what, int argc,
 static const char create_usage[] =
 	"Usage: hxenctl create [-c|--console] CONFIG\n"
 	"\n"
-	"Start the VM that CONFIG describes (xl.cfg syntax, see hxen.cfg(5)) and\n"
-	"return once it runs.  The VM's ioemu runs in the background; its\n"
-	"messages and the guest's console go to NAME.log in the runtime\n"
-	"directory.\n"
+	"Start the VM that CONFIG describes (xl.cfg syntax or libvirt domain\n"
+	"XML, see hxen.cfg(5)) and return once it runs.  The VM's ioemu runs\n"
+	"in the background; its messages and the guest's console go to\n"
+	"NAME.log in the runtime directory.\n"
 	"\n"
 	"  -c, --console  then attach to its console, as 'hxenctl console' does\n";
 
-/* Which ioemu to run: $HXEN_IOEMU, the one next to us, or the installed one. */
-static int find_ioemu(char *buf, size_t len)
+static void warn(const char *msg)
 {
-	const char *env = getenv("HXEN_IOEMU");
-	char self[PATH_MAX];
-	ssize_t n;
-	char *slash;
-
-	if (env && *env) {
-		if (access(env, X_OK) < 0) {
-			fprintf(stderr,
-				"hxenctl: HXEN_IOEMU is '%s', which cannot be run: %s\n",
-				env, strerror(errno));
-			return -1;
-		}
-		snprintf(buf, len, "%s", env);
-		return 0;
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			n = snprintf(buf, len, "%s/ioemu", self);
-			if (n > 0 && (size_t)n < len && access(buf, X_OK) == 0)
-				return 0;
-		}
-	}
-	if (access(DEFAULT_IOEMU, X_OK) < 0) {
-		fprintf(stderr,
-			"hxenctl: cannot run %s (%s); install the hxen package, or set HXEN_IOEMU to an ioemu\n",
-			DEFAULT_IOEMU, strerror(errno));
-		return -1;
-	}
-	snprintf(buf, len, "%s", DEFAULT_IOEMU);
-	return 0;
-}
-
-/* Keep the previous run's log as NAME.log.1; open a fresh one. */
-static int open_log(const char *log)
-{
-	char old[VMDIR_PATH_MAX + 8];
-	int fd;
-
-	snprintf(old, sizeof(old), "%s.1", log);
-	if (rename(log, old) < 0 && errno != ENOENT)
-		fprintf(stderr, "hxenctl: cannot keep the old log as %s: %s\n",
-			old, strerror(errno));
-	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC |
-		  O_NOFOLLOW, 0600);
-	if (fd < 0)
-		fprintf(stderr, "hxenctl: cannot create the log %s: %s\n", log,
-			strerror(errno));
-	return fd;
-}
-
-/* Print the last lines of @log, indented, on stderr. */
-static void print_log_tail(const char *log)
-{
-	char buf[8192];
-	size_t len = 0, i, start;
-	int fd = open(log, O_RDONLY | O_CLOEXEC);
-	int lines = 0;
-	off_t size;
-
-	if (fd < 0)
-		return;
-	size = lseek(fd, 0, SEEK_END);
-	if (size > (off_t)sizeof(buf))
-		lseek(fd, size - (off_t)sizeof(buf), SEEK_SET);
-	else
-		lseek(fd, 0, SEEK_SET);
-	for (;;) {
-		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
-
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	while (len && buf[len - 1] == '\n')
-		len--;
-	start = len;
-	while (start > 0 && lines < LOG_TAIL_LINES) {
-		start--;
-		if (buf[start] == '\n' && ++lines == LOG_TAIL_LINES) {
-			start++;
-			break;
-		}
-	}
-	fputs("  ", stderr);
-	for (i = start; i < len; i++) {
-		unsigned char c = (unsigned char)buf[i];
-
-		if (c == '\n')
-			fputs("\n  ", stderr);
-		else if (c == '\t' || (c >= ' ' && c != 0x7f))
-			fputc(c, stderr);
-		else if (c != '\r')
-			fputc('?', stderr);
-	}
-	fputc('\n', stderr);
-}
-
-static void close_fds_from(int lowest, int keep)
-{
-	long fd, max = sysconf(_SC_OPEN_MAX);
-
-	if (max < 0 || max > 65536)
-		max = 65536;
-	for (fd = lowest; fd < max; fd++)
-		if (fd != keep)
-			close((int)fd);
-}
-
-/* In the child: detach, redirect, exec; on failure report errno on @errfd. */
-static void exec_ioemu(const char *ioemu, char **args, int logfd, int errfd)
-{
-	int null = open("/dev/null", O_RDONLY);
-	int e;
-
-	setsid();
-	if (null < 0 || dup2(null, STDIN_FILENO) < 0 ||
-	    dup2(logfd, STDOUT_FILENO) < 0 || dup2(logfd, STDERR_FILENO) < 0)
-		goto fail;
-	close_fds_from(3, errfd);
-	signal(SIGPIPE, SIG_DFL);
-	execv(ioemu, args);
-fail:
-	e = errno;
-	if (write(errfd, &e, sizeof(e)) < 0)
-		_exit(127);
-	_exit(127);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000,
-			       .tv_nsec = (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-static void describe_status(int status, char *buf, size_t len)
-{
-	if (WIFEXITED(status))
-		snprintf(buf, len, "exited with status %d",
-			 WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		snprintf(buf, len, "was killed by signal %d (%s)",
-			 WTERMSIG(status), strsignal(WTERMSIG(status)));
-	else
-		snprintf(buf, len, "ended (status %#x)", status);
-}
-
-/* Wait until @pid answers on its control socket; exit status. */
-static int wait_started(const char *dir, const char *name, const char *log,
-			pid_t pid)
-{
-	time_t deadline = time(NULL) + START_TIMEOUT_S;
-	struct vmdir_info info;
-	char err[256], how[96];
-	int status, rc;
-
-	for (;;) {
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			describe_status(status, how, sizeof(how));
-			fprintf(stderr,
-				"hxenctl: the ioemu of '%s' %s before the VM ran; the end of %s:\n",
-				name, how, log);
-			print_log_tail(log);
-			return HXEN_EXIT_ERROR;
-		}
-		rc = vmdir_info(dir, name, &info, err, sizeof(err), 1000);
-		if (rc == 0 && info.pid == (long)pid) {
-			printf("Started %s (domid %u, ioemu pid %ld)\n", name,
-			       info.domid, info.pid);
-			fflush(stdout);
-			return HXEN_EXIT_OK;
-		}
-		if (time(NULL) >= deadline)
-			break;
-		sleep_ms(50);
-	}
-	kill(pid, SIGTERM);
-	sleep_ms(1000);
-	if (waitpid(pid, &status, WNOHANG) != pid) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
-	}
-	fprintf(stderr,
-		"hxenctl: '%s' did not answer on its control socket within %d s, so it was stopped; the end of %s:\n",
-		name, START_TIMEOUT_S, log);
-	print_log_tail(log);
-	return HXEN_EXIT_ERROR;
+	fprintf(stderr, "hxenctl: %s\n", msg);
 }
 
 int cmd_create(int argc, char **argv)
@@ -379,15 +121,10 @@ int cmd_create(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char dir[VMDIR_PATH_MAX], sock[VMDIR_PATH_MAX], log[VMDIR_PATH_MAX];
-	char ioemu[PATH_MAX], config[PATH_MAX], name[VMCONFIG_NAME_MAX + 1];
-	char err[1024];
-	struct vmconfig cfg;
+	struct vmctl_start start = { .warn = warn };
+	char dir[VMDIR_PATH_MAX], err[VMCTL_ERR_MAX];
 	bool console = false;
-	const char *path;
-	int c, fd, logfd, errpipe[2], e, rc;
-	pid_t pid;
-	ssize_t n;
+	int c, rc;
 
 	while ((c = next_opt("create", argc, argv, ":ch", opts)) != -1) {
 		switch (c) {
@@ -401,89 +138,23 @@ int cmd_create(int argc, char **argv)
 			return HXEN_EXIT_USAGE;
 		}
 	}
-	path = one_arg("create", "configuration file", argc, argv);
-	if (!path)
+	start.config_path = one_arg("create", "configuration file", argc,
+				    argv);
+	if (!start.config_path)
 		return HXEN_EXIT_USAGE;
 
-	if (vmconfig_parse_file(path, &cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "hxenctl: %s\n", err);
-		return HXEN_EXIT_USAGE;
-	}
-	rc = vmconfig_check_files(&cfg, err, sizeof(err));
-	snprintf(name, sizeof(name), "%s", cfg.name);
-	vmconfig_free(&cfg);
-	if (rc < 0) {
-		fprintf(stderr, "hxenctl: %s: %s\n", path, err);
-		return HXEN_EXIT_ERROR;
-	}
-	if (!realpath(path, config)) {
-		fprintf(stderr, "hxenctl: %s: %s\n", path, strerror(errno));
-		return HXEN_EXIT_ERROR;
-	}
-
+	rc = vmctl_start(&start, err, sizeof(err));
+	if (rc != VMCTL_OK)
+		return report(rc, err);
+	printf("Started %s (domid %u, ioemu pid %ld)\n", start.name,
+	       start.domid, start.pid);
+	fflush(stdout);
+	if (!console)
+		return HXEN_EXIT_OK;
 	rc = vm_runtime_dir(dir, sizeof(dir));
 	if (rc)
 		return rc;
-	if (vmdir_file(sock, sizeof(sock), dir, name, ".sock") < 0 ||
-	    vmdir_file(log, sizeof(log), dir, name, ".log") < 0) {
-		fprintf(stderr,
-			"hxenctl: the control socket path %s/%s.sock is too long (limit %d bytes); set XDG_RUNTIME_DIR to a shorter directory\n",
-			dir, name, VMDIR_SOCK_PATH_MAX);
-		return HXEN_EXIT_ERROR;
-	}
-	fd = vmdir_connect(dir, name);
-	if (fd >= 0 || fd == -EAGAIN) {
-		if (fd >= 0)
-			close(fd);
-		fprintf(stderr,
-			"hxenctl: a VM named '%s' is already running (hxenctl list shows it; 'hxenctl shutdown %s' ends it)\n",
-			name, name);
-		return HXEN_EXIT_ERROR;
-	}
-	if (find_ioemu(ioemu, sizeof(ioemu)) < 0)
-		return HXEN_EXIT_ERROR;
-
-	logfd = open_log(log);
-	if (logfd < 0)
-		return HXEN_EXIT_ERROR;
-	if (pipe2(errpipe, O_CLOEXEC) < 0) {
-		fprintf(stderr, "hxenctl: pipe: %s\n", strerror(errno));
-		close(logfd);
-		return HXEN_EXIT_ERROR;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "hxenctl: fork: %s\n", strerror(errno));
-		close(logfd);
-		close(errpipe[0]);
-		close(errpipe[1]);
-		return HXEN_EXIT_ERROR;
-	}
-	if (pid == 0) {
-		char *args[] = { ioemu, "--daemon", "--control", sock,
-				 "--console-log", log, config, NULL };
-
-		close(errpipe[0]);
-		exec_ioemu(ioemu, args, logfd, errpipe[1]);
-	}
-	close(logfd);
-	close(errpipe[1]);
-	do
-		n = read(errpipe[0], &e, sizeof(e));
-	while (n < 0 && errno == EINTR);
-	close(errpipe[0]);
-	if (n == (ssize_t)sizeof(e)) {
-		waitpid(pid, NULL, 0);
-		fprintf(stderr, "hxenctl: cannot run %s: %s\n", ioemu,
-			strerror(e));
-		return HXEN_EXIT_ERROR;
-	}
-
-	rc = wait_started(dir, name, log, pid);
-	if (rc || !console)
-		return rc;
-	return vm_console(dir, name);
+	return vm_console(dir, start.name);
 }
 
 /* ---- list -------------------------------------------------------------- */
@@ -495,11 +166,6 @@ static const char list_usage[] =
 	"(MiB) and how long they have run (hours:minutes:seconds).\n"
 	"\n"
 	"  --json  print a JSON array of objects instead (uptime_s in seconds)\n";
-
-struct row {
-	struct vmdir_info info;
-	bool answered;
-};
 
 static void json_string(const char *s)
 {
@@ -517,7 +183,7 @@ static void json_string(const char *s)
 	putchar('"');
 }
 
-static void print_json(const struct row *rows, int n)
+static void print_json(const struct vmctl_vm *rows, int n)
 {
 	int i;
 
@@ -549,7 +215,7 @@ static void print_json(const struct row *rows, int n)
 	printf("%s]\n", n ? "\n" : "");
 }
 
-static void print_table(const struct row *rows, int n)
+static void print_table(const struct vmctl_vm *rows, int n)
 {
 	int i, w = 4;
 
@@ -581,11 +247,10 @@ int cmd_list(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char dir[VMDIR_PATH_MAX], err[256];
-	struct row *rows;
-	char **names;
+	char err[VMCTL_ERR_MAX];
+	struct vmctl_vm *vms;
 	bool json = false;
-	int c, n, i, nr = 0, rc;
+	int c, n;
 
 	while ((c = next_opt("list", argc, argv, ":h", opts)) != -1) {
 		switch (c) {
@@ -605,39 +270,14 @@ int cmd_list(int argc, char **argv)
 			argv[optind]);
 		return HXEN_EXIT_USAGE;
 	}
-	rc = vm_runtime_dir(dir, sizeof(dir));
-	if (rc)
-		return rc;
-	n = vmdir_names(dir, &names);
-	if (n < 0) {
-		fprintf(stderr, "hxenctl: cannot read %s: %s\n", dir,
-			strerror(errno));
-		return HXEN_EXIT_ERROR;
-	}
-	rows = calloc((size_t)n + 1, sizeof(*rows));
-	if (!rows) {
-		vmdir_free_names(names, n);
-		fprintf(stderr, "hxenctl: out of memory\n");
-		return HXEN_EXIT_ERROR;
-	}
-	for (i = 0; i < n; i++) {
-		struct row *r = &rows[nr];
-
-		rc = vmdir_info(dir, names[i], &r->info, err, sizeof(err),
-				LIST_TIMEOUT_MS);
-		/* Gone (or stale, and removed now) by the time we asked. */
-		if (rc == -ENOENT || rc == -ECONNRESET)
-			continue;
-		r->answered = rc == 0;
-		snprintf(r->info.name, sizeof(r->info.name), "%s", names[i]);
-		nr++;
-	}
+	n = vmctl_list(&vms, err, sizeof(err));
+	if (n < 0)
+		return report(VMCTL_FAILED, err);
 	if (json)
-		print_json(rows, nr);
+		print_json(vms, n);
 	else
-		print_table(rows, nr);
-	free(rows);
-	vmdir_free_names(names, n);
+		print_table(vms, n);
+	free(vms);
 	if (fflush(stdout) == EOF) {
 		fprintf(stderr, "hxenctl: cannot write the list: %s\n",
 			strerror(errno));
@@ -698,31 +338,6 @@ static int parse_vm_args(const char *cmd, const char *usage, int argc,
 	return vm_check_name(*name);
 }
 
-/*
- * Send @request to VM @name and return the connection (for waiting on
- * it), or -(exit status) after explaining.  @what names the action in
- * messages ("pause").
- */
-static int call_vm(const char *name, const char *request, const char *what)
-{
-	char dir[VMDIR_PATH_MAX], reply[VMDIR_REPLY_MAX];
-	int fd, rc;
-
-	rc = vm_runtime_dir(dir, sizeof(dir));
-	if (rc)
-		return -rc;
-	fd = vm_connect(dir, name);
-	if (fd < 0)
-		return fd;
-	rc = vmdir_request(fd, request, reply, sizeof(reply),
-			   REQUEST_TIMEOUT_MS);
-	if (rc) {
-		close(fd);
-		return -request_failed(name, what, rc, reply);
-	}
-	return fd;
-}
-
 static const char shutdown_usage[] =
 	"Usage: hxenctl shutdown [-t|--timeout SECONDS] NAME\n"
 	"\n"
@@ -735,30 +350,16 @@ static const char shutdown_usage[] =
 int cmd_shutdown(int argc, char **argv)
 {
 	long timeout = SHUTDOWN_TIMEOUT_S;
+	char err[VMCTL_ERR_MAX];
 	const char *name;
-	int fd, rc;
+	int rc;
 
 	rc = parse_vm_args("shutdown", shutdown_usage, argc, argv, &name,
 			   &timeout);
 	if (rc)
 		return rc < 0 ? HXEN_EXIT_OK : rc;
-	fd = call_vm(name, "shutdown poweroff", "shut down");
-	if (fd < 0)
-		return -fd;
-	rc = vmdir_wait_closed(fd, (int)timeout * 1000);
-	close(fd);
-	if (rc == -ETIMEDOUT) {
-		fprintf(stderr,
-			"hxenctl: %s did not shut down within %ld s; 'hxenctl destroy %s' ends it at once\n",
-			name, timeout, name);
-		return HXEN_EXIT_ERROR;
-	}
-	if (rc) {
-		fprintf(stderr, "hxenctl: waiting for %s to end: %s\n", name,
-			strerror(-rc));
-		return HXEN_EXIT_ERROR;
-	}
-	return HXEN_EXIT_OK;
+	return report(vmctl_shutdown(name, false, timeout, err, sizeof(err)),
+		      err);
 }
 
 static const char reboot_usage[] =
@@ -768,17 +369,14 @@ static const char reboot_usage[] =
 
 int cmd_reboot(int argc, char **argv)
 {
+	char err[VMCTL_ERR_MAX];
 	const char *name;
-	int fd, rc;
+	int rc;
 
 	rc = parse_vm_args("reboot", reboot_usage, argc, argv, &name, NULL);
 	if (rc)
 		return rc < 0 ? HXEN_EXIT_OK : rc;
-	fd = call_vm(name, "shutdown reboot", "reboot");
-	if (fd < 0)
-		return -fd;
-	close(fd);
-	return HXEN_EXIT_OK;
+	return report(vmctl_shutdown(name, true, 0, err, sizeof(err)), err);
 }
 
 static const char destroy_usage[] =
@@ -789,41 +387,14 @@ static const char destroy_usage[] =
 
 int cmd_destroy(int argc, char **argv)
 {
-	char dir[VMDIR_PATH_MAX], reply[VMDIR_REPLY_MAX];
-	struct vmdir_info info;
+	char err[VMCTL_ERR_MAX];
 	const char *name;
-	int fd, rc;
+	int rc;
 
 	rc = parse_vm_args("destroy", destroy_usage, argc, argv, &name, NULL);
 	if (rc)
 		return rc < 0 ? HXEN_EXIT_OK : rc;
-	rc = vm_runtime_dir(dir, sizeof(dir));
-	if (rc)
-		return rc;
-	fd = vm_connect(dir, name);
-	if (fd < 0)
-		return -fd;
-	/* Its pid, for the message if it does not go away. */
-	rc = vmdir_request(fd, "info", reply, sizeof(reply),
-			   REQUEST_TIMEOUT_MS);
-	if (rc == 0 && vmdir_parse_info(reply, &info) < 0)
-		rc = -EPROTO;
-	if (!rc)
-		rc = vmdir_request(fd, "destroy", reply, sizeof(reply),
-				   REQUEST_TIMEOUT_MS);
-	if (rc) {
-		close(fd);
-		return request_failed(name, "destroy", rc, reply);
-	}
-	rc = vmdir_wait_closed(fd, DESTROY_TIMEOUT_S * 1000);
-	close(fd);
-	if (rc) {
-		fprintf(stderr,
-			"hxenctl: %s did not end within %d s of 'destroy'; its ioemu (pid %ld) is stuck: 'kill -9 %ld' ends it\n",
-			name, DESTROY_TIMEOUT_S, info.pid, info.pid);
-		return HXEN_EXIT_ERROR;
-	}
-	return HXEN_EXIT_OK;
+	return report(vmctl_destroy(name, err, sizeof(err)), err);
 }
 
 static const char pause_usage[] =
@@ -836,28 +407,25 @@ static const char unpause_usage[] =
 	"\n"
 	"Let the virtual CPUs of the paused VM NAME run again.\n";
 
-static int pause_cmd(const char *cmd, const char *usage, int argc,
-		     char **argv)
+static int pause_cmd(const char *cmd, const char *usage, bool pause,
+		     int argc, char **argv)
 {
+	char err[VMCTL_ERR_MAX];
 	const char *name;
-	int fd, rc;
+	int rc;
 
 	rc = parse_vm_args(cmd, usage, argc, argv, &name, NULL);
 	if (rc)
 		return rc < 0 ? HXEN_EXIT_OK : rc;
-	fd = call_vm(name, cmd, cmd);
-	if (fd < 0)
-		return -fd;
-	close(fd);
-	return HXEN_EXIT_OK;
+	return report(vmctl_pause(name, pause, err, sizeof(err)), err);
 }
 
 int cmd_pause(int argc, char **argv)
 {
-	return pause_cmd("pause", pause_usage, argc, argv);
+	return pause_cmd("pause", pause_usage, true, argc, argv);
 }
 
 int cmd_unpause(int argc, char **argv)
 {
-	return pause_cmd("unpause", unpause_usage, argc, argv);
+	return pause_cmd("unpause", unpause_usage, false, argc, argv);
 }

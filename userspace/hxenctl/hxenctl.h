@@ -28,12 +28,6 @@ int vm_runtime_dir(char *dir, size_t len);
 /* 0 if @name is a valid VM name, else HXEN_EXIT_USAGE after saying so. */
 int vm_check_name(const char *name);
 
-/*
- * Connect to VM @name's control socket: the socket, or -(exit status)
- * after printing why not ("no VM named ...").
- */
-int vm_connect(const char *dir, const char *name);
-
 /* cmd_console.c: attach to VM @name's console; returns an exit status. */
 int vm_console(const char *dir, const char *name);
 

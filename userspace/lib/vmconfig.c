@@ -2,6 +2,8 @@
 /*
  * VM configuration files in xl.cfg syntax: the settings hxen knows, the
  * checks on them, and the VM description they make (see hxen.cfg(5)).
+ * The checks are shared with the reader of libvirt domain XML
+ * (domxml.c): both hand what they read to vmconfig_build().
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 
 #include "cfg_lexer.h"
 #include "diskspec.h"
+#include "domxml.h"
 #include "spec_text.h"
 #include "vifspec.h"
 #include "vmconfig.h"
@@ -44,19 +47,18 @@ struct cfg_value {
 
 struct parser {
 	struct cfg_lexer lx;
-	struct vmconfig *cfg;
 	const char *file;
 	const char *base_dir;
 	char *err;
 	size_t errlen;
 	unsigned int key_line[MAX_KEYS];	/* where each key is set */
 
-	/* Settings checked against others once the whole file is read. */
-	char *cmdline;
-	char *root;
-	char *extra;
-	uint64_t maxmem_mib;
-	uint64_t maxvcpus;
+	/* The settings read, checked by vmconfig_build() at the end. */
+	char *name, *kernel, *ramdisk, *uuid;
+	char *cmdline, *root, *extra;
+	uint64_t memory_mib, maxmem_mib, vcpus, maxvcpus;
+	enum vm_action on_poweroff, on_reboot, on_crash;
+	struct cfg_value disks, vifs;
 };
 
 struct key_desc;
@@ -69,7 +71,21 @@ struct key_desc {
 	enum value_type type;
 	const char *type_words;	/* completes "'memory' must be ..." */
 	key_handler apply;
-	size_t field;		/* in struct vmconfig, for shared handlers */
+	size_t field;		/* in struct parser, for shared handlers */
+};
+
+/* How xl.cfg files name the settings that vmconfig_build() checks. */
+static const struct vmconfig_words xl_words = {
+	.name = "'name'",
+	.memory = "'memory'",
+	.vcpus = "'vcpus'",
+	.kernel = "'kernel'",
+	.ramdisk = "'ramdisk'",
+	.uuid = "'uuid'",
+	.disks = "'disk'",
+	.vifs = "'vif'",
+	.disk_entry = "disk",
+	.vif_entry = "vif",
 };
 
 static const char *const action_names[] = {
@@ -78,7 +94,7 @@ static const char *const action_names[] = {
 	[VM_ACTION_PRESERVE] = "preserve",
 };
 
-/* xl's other actions, which hxen does not implement. */
+/* xl's and libvirt's other actions, which hxen does not implement. */
 static const char *const unsupported_actions[] = {
 	"rename-restart", "coredump-destroy", "coredump-restart", "soft-reset",
 };
@@ -88,6 +104,22 @@ const char *vm_action_name(enum vm_action a)
 	if ((unsigned int)a < ARRAY_SIZE(action_names))
 		return action_names[a];
 	return "unknown";
+}
+
+int vm_action_parse(const char *word, enum vm_action *action)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(action_names); i++) {
+		if (!strcmp(word, action_names[i])) {
+			*action = (enum vm_action)i;
+			return 0;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(unsupported_actions); i++)
+		if (!strcmp(word, unsupported_actions[i]))
+			return -ENOTSUP;
+	return -EINVAL;
 }
 
 static int fail(struct parser *p, unsigned int line, const char *fmt, ...)
@@ -246,42 +278,43 @@ static int parse_value(struct parser *p, const char *key, struct cfg_value *v)
 
 /* ---- The keys ---------------------------------------------------------- */
 
+/*
+ * The handlers only keep what they are given: vmconfig_build() checks it
+ * once the whole file is read.
+ */
+
 static void *field_of(struct parser *p, const struct key_desc *key)
 {
-	return (char *)p->cfg + key->field;
+	return (char *)p + key->field;
 }
 
-static bool is_name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-}
-
-static int set_name(struct parser *p, const struct key_desc *key,
+/* A string setting: kept for the checks after the file is read. */
+static int set_text(struct parser *p, const struct key_desc *key,
 		    struct cfg_value *v)
 {
-	const char *name = v->scalar.text;
-	size_t len = strlen(name), i;
-	char what[16];
+	char **slot = field_of(p, key);
 
-	if (!len)
-		return fail(p, v->line, "'%s' must not be empty", key->name);
-	if (len > VMCONFIG_NAME_MAX)
-		return fail(p, v->line,
-			    "'%s' is %zu characters long; the limit is %d",
-			    key->name, len, VMCONFIG_NAME_MAX);
-	if (name[0] == '-' || name[0] == '.')
-		return fail(p, v->line, "'%s' must not start with '%c'",
-			    key->name, name[0]);
-	for (i = 0; i < len && is_name_char(name[i]); i++)
-		;
-	if (i < len) {
-		cfg_describe_char(name[i], what, sizeof(what));
-		return fail(p, v->line,
-			    "'%s' may hold only letters, digits, '_', '.' and '-', not %s",
-			    key->name, what);
-	}
-	memcpy(p->cfg->name, name, len + 1);
+	*slot = take_text(&v->scalar);
+	return 0;
+}
+
+static int set_number(struct parser *p, const struct key_desc *key,
+		      struct cfg_value *v)
+{
+	uint64_t *slot = field_of(p, key);
+
+	*slot = v->scalar.number;
+	return 0;
+}
+
+/* A list setting: its strings, with their lines, kept whole. */
+static int set_list(struct parser *p, const struct key_desc *key,
+		    struct cfg_value *v)
+{
+	struct cfg_value *slot = field_of(p, key);
+
+	*slot = *v;
+	memset(v, 0, sizeof(*v));
 	return 0;
 }
 
@@ -310,275 +343,53 @@ static int reject_builder(struct parser *p, const struct key_desc *key,
 		    key->name);
 }
 
-static int check_range(struct parser *p, const struct key_desc *key,
-		       const struct cfg_value *v, uint64_t min, uint64_t max,
-		       const char *unit)
-{
-	uint64_t n = v->scalar.number;
-
-	if (n >= min && n <= max)
-		return 0;
-	return fail(p, v->line,
-		    "'%s' must be between %" PRIu64 " and %" PRIu64 "%s, not %"
-		    PRIu64, key->name, min, max, unit, n);
-}
-
-static int set_memory(struct parser *p, const struct key_desc *key,
-		      struct cfg_value *v)
-{
-	if (check_range(p, key, v, VMCONFIG_MEMORY_MIN_MIB,
-			VMCONFIG_MEMORY_MAX_MIB, " (MiB)") < 0)
-		return -1;
-	p->cfg->memory_mib = v->scalar.number;
-	return 0;
-}
-
-static int set_maxmem(struct parser *p, const struct key_desc *key,
-		      struct cfg_value *v)
-{
-	(void)key;
-	p->maxmem_mib = v->scalar.number;
-	return 0;
-}
-
-static int set_vcpus(struct parser *p, const struct key_desc *key,
-		     struct cfg_value *v)
-{
-	if (check_range(p, key, v, 1, VMCONFIG_VCPUS_MAX, "") < 0)
-		return -1;
-	p->cfg->vcpus = (unsigned int)v->scalar.number;
-	return 0;
-}
-
-static int set_maxvcpus(struct parser *p, const struct key_desc *key,
-			struct cfg_value *v)
-{
-	(void)key;
-	p->maxvcpus = v->scalar.number;
-	return 0;
-}
-
-static int set_path(struct parser *p, const struct key_desc *key,
-		    struct cfg_value *v)
-{
-	const char *path = v->scalar.text;
-	char **slot = field_of(p, key);
-	char buf[SPEC_QUOTE_BUF];
-
-	if (!*path)
-		return fail(p, v->line, "'%s' must not be empty", key->name);
-	if (path[0] != '/' && !p->base_dir)
-		return fail(p, v->line,
-			    "'%s' is a relative path ('%s') with no directory to resolve it against",
-			    key->name, spec_quotable(path, buf, sizeof(buf)));
-	*slot = spec_absolute_path(p->base_dir, path);
-	if (!*slot)
-		return fail(p, v->line, "out of memory");
-	if (strlen(*slot) >= PATH_MAX)
-		return fail(p, v->line, "'%s' is longer than %d bytes",
-			    key->name, PATH_MAX - 1);
-	return 0;
-}
-
-static int set_cmdline(struct parser *p, const struct key_desc *key,
-		       struct cfg_value *v)
-{
-	(void)key;
-	p->cmdline = take_text(&v->scalar);
-	return 0;
-}
-
-static int set_root(struct parser *p, const struct key_desc *key,
-		    struct cfg_value *v)
-{
-	(void)key;
-	p->root = take_text(&v->scalar);
-	return 0;
-}
-
-static int set_extra(struct parser *p, const struct key_desc *key,
-		     struct cfg_value *v)
-{
-	(void)key;
-	p->extra = take_text(&v->scalar);
-	return 0;
-}
-
 static int set_action(struct parser *p, const struct key_desc *key,
 		      struct cfg_value *v)
 {
 	const char *action = v->scalar.text;
 	enum vm_action *slot = field_of(p, key);
 	char buf[SPEC_QUOTE_BUF];
-	size_t i;
+	int rc;
 
-	for (i = 0; i < ARRAY_SIZE(action_names); i++) {
-		if (!strcmp(action, action_names[i])) {
-			*slot = (enum vm_action)i;
-			return 0;
-		}
-	}
-	for (i = 0; i < ARRAY_SIZE(unsupported_actions); i++)
-		if (!strcmp(action, unsupported_actions[i]))
-			return fail(p, v->line,
-				    "%s = \"%s\" is not supported by hxen (use \"destroy\", \"restart\" or \"preserve\")",
-				    key->name, action);
-	return fail(p, v->line,
-		    "unknown action \"%s\" for '%s' (use \"destroy\", \"restart\" or \"preserve\")",
-		    spec_quotable(action, buf, sizeof(buf)), key->name);
-}
-
-static bool is_hex_digit(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	       (c >= 'A' && c <= 'F');
-}
-
-static bool is_uuid(const char *s)
-{
-	size_t i;
-
-	if (strlen(s) != 36)
-		return false;
-	for (i = 0; i < 36; i++) {
-		bool dash_here = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash_here ? s[i] != '-' : !is_hex_digit(s[i]))
-			return false;
-	}
-	return true;
-}
-
-static int set_uuid(struct parser *p, const struct key_desc *key,
-		    struct cfg_value *v)
-{
-	const char *uuid = v->scalar.text;
-	size_t i;
-
-	if (!is_uuid(uuid))
+	rc = vm_action_parse(action, slot);
+	if (rc == -ENOTSUP)
 		return fail(p, v->line,
-			    "'%s' must be 32 hex digits in groups of 8-4-4-4-12, like \"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\"",
-			    key->name);
-	for (i = 0; i < 36; i++)
-		p->cfg->uuid[i] = uuid[i] >= 'A' && uuid[i] <= 'F' ?
-				  uuid[i] - 'A' + 'a' : uuid[i];
-	p->cfg->uuid[36] = '\0';
+			    "%s = \"%s\" is not supported by hxen (use \"destroy\", \"restart\" or \"preserve\")",
+			    key->name, action);
+	if (rc < 0)
+		return fail(p, v->line,
+			    "unknown action \"%s\" for '%s' (use \"destroy\", \"restart\" or \"preserve\")",
+			    spec_quotable(action, buf, sizeof(buf)), key->name);
 	return 0;
 }
 
-static int store_list(struct parser *p, const struct key_desc *key,
-		      struct cfg_value *v, unsigned int max,
-		      char ***list, unsigned int *nr)
-{
-	size_t i;
-
-	if (v->nr_items > max)
-		return fail(p, v->items[max].line,
-			    "'%s' has more than %u entries", key->name, max);
-	for (i = 0; i < v->nr_items; i++)
-		if (!*v->items[i].text)
-			return fail(p, v->items[i].line,
-				    "entry %zu of '%s' is empty", i + 1,
-				    key->name);
-	if (!v->nr_items)
-		return 0;
-	*list = calloc(v->nr_items, sizeof(**list));
-	if (!*list)
-		return fail(p, v->line, "out of memory");
-	for (i = 0; i < v->nr_items; i++)
-		(*list)[i] = take_text(&v->items[i]);
-	*nr = (unsigned int)v->nr_items;
-	return 0;
-}
-
-/* Disk @i (from 0) must not use the vdev of an earlier disk. */
-static int check_vdev_unique(struct parser *p, const struct cfg_value *v,
-			     const struct disk_spec *d, unsigned int i)
-{
-	unsigned int j;
-
-	for (j = 0; j < i; j++)
-		if (d[j].index == d[i].index)
-			return fail(p, v->items[i].line,
-				    "disk %u: vdev '%s' is already used by disk %u",
-				    i + 1, d[i].vdev, j + 1);
-	return 0;
-}
-
-/* Check each entry now; ioemu parses the strings kept again. */
-static int set_disks(struct parser *p, const struct key_desc *key,
-		     struct cfg_value *v)
-{
-	struct disk_spec d, seen[VMCONFIG_MAX_DISKS];
-	char msg[256];
-	unsigned int i;
-
-	if (store_list(p, key, v, VMCONFIG_MAX_DISKS, &p->cfg->disks,
-		       &p->cfg->nr_disks) < 0)
-		return -1;
-	for (i = 0; i < p->cfg->nr_disks; i++) {
-		if (disk_spec_parse(p->cfg->disks[i], p->base_dir, &d, msg,
-				    sizeof(msg)) < 0)
-			return fail(p, v->items[i].line, "disk %u: %s", i + 1,
-				    msg);
-		seen[i] = d;
-		seen[i].target = NULL;
-		disk_spec_free(&d);
-		if (check_vdev_unique(p, v, seen, i) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int set_vifs(struct parser *p, const struct key_desc *key,
-		    struct cfg_value *v)
-{
-	struct vif_spec vif;
-	char msg[256];
-	unsigned int i;
-
-	if (store_list(p, key, v, VMCONFIG_MAX_VIFS, &p->cfg->vifs,
-		       &p->cfg->nr_vifs) < 0)
-		return -1;
-	for (i = 0; i < p->cfg->nr_vifs; i++)
-		if (vif_spec_parse(p->cfg->vifs[i], &vif, msg,
-				   sizeof(msg)) < 0)
-			return fail(p, v->items[i].line, "vif %u: %s", i + 1,
-				    msg);
-	return 0;
-}
-
+#define FIELD(f) offsetof(struct parser, f)
 #define STRING_KEY(key, handler, words, fld) \
 	{ key, VALUE_STRING, "a string" words, handler, fld }
-#define INT_KEY(key, handler, words) \
-	{ key, VALUE_INT, "an integer" words, handler, 0 }
-#define LIST_KEY(key, handler, words) \
-	{ key, VALUE_LIST, "a list of strings" words, handler, 0 }
+#define INT_KEY(key, words, fld) \
+	{ key, VALUE_INT, "an integer" words, set_number, fld }
+#define LIST_KEY(key, words, fld) \
+	{ key, VALUE_LIST, "a list of strings" words, set_list, fld }
 
 static const struct key_desc keys[] = {
-	STRING_KEY("name", set_name, "", 0),
+	STRING_KEY("name", set_text, "", FIELD(name)),
 	STRING_KEY("type", set_type, " (\"pvh\")", 0),
 	{ "builder", VALUE_ANY, NULL, reject_builder, 0 },
-	INT_KEY("memory", set_memory, " (MiB)"),
-	INT_KEY("maxmem", set_maxmem, " (MiB)"),
-	INT_KEY("vcpus", set_vcpus, ""),
-	INT_KEY("maxvcpus", set_maxvcpus, ""),
-	STRING_KEY("kernel", set_path, " (a path)",
-		   offsetof(struct vmconfig, kernel)),
-	STRING_KEY("ramdisk", set_path, " (a path)",
-		   offsetof(struct vmconfig, ramdisk)),
-	STRING_KEY("cmdline", set_cmdline, "", 0),
-	STRING_KEY("root", set_root, "", 0),
-	STRING_KEY("extra", set_extra, "", 0),
-	STRING_KEY("on_poweroff", set_action, "",
-		   offsetof(struct vmconfig, on_poweroff)),
-	STRING_KEY("on_reboot", set_action, "",
-		   offsetof(struct vmconfig, on_reboot)),
-	STRING_KEY("on_crash", set_action, "",
-		   offsetof(struct vmconfig, on_crash)),
-	STRING_KEY("uuid", set_uuid, "", 0),
-	LIST_KEY("disk", set_disks, " ([ \"spec\", ... ])"),
-	LIST_KEY("vif", set_vifs, " ([ \"spec\", ... ])"),
+	INT_KEY("memory", " (MiB)", FIELD(memory_mib)),
+	INT_KEY("maxmem", " (MiB)", FIELD(maxmem_mib)),
+	INT_KEY("vcpus", "", FIELD(vcpus)),
+	INT_KEY("maxvcpus", "", FIELD(maxvcpus)),
+	STRING_KEY("kernel", set_text, " (a path)", FIELD(kernel)),
+	STRING_KEY("ramdisk", set_text, " (a path)", FIELD(ramdisk)),
+	STRING_KEY("cmdline", set_text, "", FIELD(cmdline)),
+	STRING_KEY("root", set_text, "", FIELD(root)),
+	STRING_KEY("extra", set_text, "", FIELD(extra)),
+	STRING_KEY("on_poweroff", set_action, "", FIELD(on_poweroff)),
+	STRING_KEY("on_reboot", set_action, "", FIELD(on_reboot)),
+	STRING_KEY("on_crash", set_action, "", FIELD(on_crash)),
+	STRING_KEY("uuid", set_text, "", FIELD(uuid)),
+	LIST_KEY("disk", " ([ \"spec\", ... ])", FIELD(disks)),
+	LIST_KEY("vif", " ([ \"spec\", ... ])", FIELD(vifs)),
 };
 
 _Static_assert(ARRAY_SIZE(keys) <= MAX_KEYS, "MAX_KEYS is too small");
@@ -693,19 +504,18 @@ static int parse_settings(struct parser *p)
 
 static int check_maxima(struct parser *p)
 {
-	const struct vmconfig *cfg = p->cfg;
 	unsigned int line;
 
 	line = line_of(p, "maxmem");
-	if (line && p->maxmem_mib != cfg->memory_mib)
+	if (line && p->maxmem_mib != p->memory_mib)
 		return fail(p, line,
 			    "'maxmem' (%" PRIu64 ") must equal 'memory' (%" PRIu64 "): hxen does not balloon guests",
-			    p->maxmem_mib, cfg->memory_mib);
+			    p->maxmem_mib, p->memory_mib);
 	line = line_of(p, "maxvcpus");
-	if (line && p->maxvcpus != cfg->vcpus)
+	if (line && p->maxvcpus != p->vcpus)
 		return fail(p, line,
-			    "'maxvcpus' (%" PRIu64 ") must equal 'vcpus' (%u): hxen does not hot-plug vCPUs",
-			    p->maxvcpus, cfg->vcpus);
+			    "'maxvcpus' (%" PRIu64 ") must equal 'vcpus' (%" PRIu64 "): hxen does not hot-plug vCPUs",
+			    p->maxvcpus, p->vcpus);
 	return 0;
 }
 
@@ -724,49 +534,387 @@ static char *cmdline_from_root_and_extra(const char *root, const char *extra)
 	return rc < 0 ? NULL : cmdline;
 }
 
-static int build_cmdline(struct parser *p)
+/*
+ * Make p->cmdline the whole command line, from 'cmdline' or from 'root'
+ * and 'extra'; *@line is the line to blame if it is too long.
+ */
+static int join_cmdline(struct parser *p, unsigned int *line)
 {
 	unsigned int cmdline_line = line_of(p, "cmdline");
 	unsigned int root_line = line_of(p, "root");
 	unsigned int extra_line = line_of(p, "extra");
-	unsigned int line;
-	char *cmdline;
-	size_t len;
 
 	if (p->cmdline && (p->root || p->extra))
 		return fail(p, cmdline_line,
 			    "'cmdline' cannot be combined with '%s' (line %u): it is the whole command line",
 			    p->root ? "root" : "extra",
 			    p->root ? root_line : extra_line);
-	cmdline = p->cmdline ? p->cmdline :
-		  cmdline_from_root_and_extra(p->root, p->extra);
-	p->cmdline = NULL;
-	p->cfg->cmdline = cmdline;
-	if (!cmdline)
-		return fail(p, 0, "out of memory");
-
-	len = strlen(cmdline);
-	if (len <= VMCONFIG_CMDLINE_MAX)
+	*line = cmdline_line ? cmdline_line :
+		root_line > extra_line ? root_line : extra_line;
+	if (p->cmdline)
 		return 0;
-	line = cmdline_line ? cmdline_line :
-	       root_line > extra_line ? root_line : extra_line;
-	return fail(p, line,
-		    "the kernel command line is %zu bytes long; the limit is %d",
-		    len, VMCONFIG_CMDLINE_MAX);
+	p->cmdline = cmdline_from_root_and_extra(p->root, p->extra);
+	if (!p->cmdline)
+		return fail(p, 0, "out of memory");
+	return 0;
 }
 
-static int finish(struct parser *p)
+/* The strings of a list setting, with their lines (NULL if none). */
+static struct vmconfig_text *texts_of(const struct cfg_value *list)
 {
-	if (!p->cfg->name[0])
-		return fail(p, 0, "no 'name' is set; it is required");
-	if (!p->cfg->kernel)
-		return fail(p, 0, "no 'kernel' is set; it is required");
-	if (check_maxima(p) < 0)
-		return -1;
-	return build_cmdline(p);
+	struct vmconfig_text *texts;
+	size_t i;
+
+	if (!list->nr_items)
+		return NULL;
+	texts = calloc(list->nr_items, sizeof(*texts));
+	if (!texts)
+		return NULL;
+	for (i = 0; i < list->nr_items; i++) {
+		texts[i].text = list->items[i].text;
+		texts[i].line = list->items[i].line;
+	}
+	return texts;
 }
 
-/* ---- Entry points ------------------------------------------------------ */
+static struct vmconfig_text text_setting(const struct parser *p,
+					 const char *key, const char *text)
+{
+	struct vmconfig_text t = { text, line_of(p, key) };
+
+	return t;
+}
+
+static int finish(struct parser *p, struct vmconfig *cfg)
+{
+	struct vmconfig_text *disks = NULL, *vifs = NULL;
+	struct vmconfig_draft d;
+	unsigned int cmdline_line = 0;
+	int rc;
+
+	if (join_cmdline(p, &cmdline_line) < 0)
+		return -1;
+	vmconfig_draft_init(&d, p->file, p->base_dir, &xl_words);
+	d.name = text_setting(p, "name", p->name);
+	d.kernel = text_setting(p, "kernel", p->kernel);
+	d.ramdisk = text_setting(p, "ramdisk", p->ramdisk);
+	d.uuid = text_setting(p, "uuid", p->uuid);
+	d.cmdline.text = p->cmdline;
+	d.cmdline.line = cmdline_line;
+	d.memory_mib = p->memory_mib;
+	d.memory_line = line_of(p, "memory");
+	d.vcpus = p->vcpus;
+	d.vcpus_line = line_of(p, "vcpus");
+	d.on_poweroff = p->on_poweroff;
+	d.on_reboot = p->on_reboot;
+	d.on_crash = p->on_crash;
+
+	disks = texts_of(&p->disks);
+	vifs = texts_of(&p->vifs);
+	if ((p->disks.nr_items && !disks) || (p->vifs.nr_items && !vifs)) {
+		rc = fail(p, 0, "out of memory");
+		goto out;
+	}
+	d.disks = disks;
+	d.nr_disks = p->disks.nr_items;
+	d.vifs = vifs;
+	d.nr_vifs = p->vifs.nr_items;
+
+	rc = vmconfig_build(&d, cfg, p->err, p->errlen);
+	if (!rc)
+		rc = check_maxima(p);
+out:
+	free(disks);
+	free(vifs);
+	return rc;
+}
+
+/* ---- The checks every format shares -------------------------------------- */
+
+struct builder {
+	const struct vmconfig_draft *d;
+	const struct vmconfig_words *w;
+	struct vmconfig *cfg;
+	char *err;
+	size_t errlen;
+};
+
+static int build_fail(struct builder *b, unsigned int line, const char *fmt,
+		      ...) __attribute__((format(printf, 3, 4)));
+
+static int build_fail(struct builder *b, unsigned int line, const char *fmt,
+		      ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cfg_verror(b->err, b->errlen, b->d->file, line, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+static int build_name(struct builder *b, const struct vmconfig_text *t)
+{
+	const char *name = t->text, *what = b->w->name;
+	size_t len = strlen(name), i;
+	char c[16];
+
+	if (!len)
+		return build_fail(b, t->line, "%s must not be empty", what);
+	if (len > VMCONFIG_NAME_MAX)
+		return build_fail(b, t->line,
+				  "%s is %zu characters long; the limit is %d",
+				  what, len, VMCONFIG_NAME_MAX);
+	if (name[0] == '-' || name[0] == '.')
+		return build_fail(b, t->line, "%s must not start with '%c'",
+				  what, name[0]);
+	for (i = 0; i < len && is_name_char(name[i]); i++)
+		;
+	if (i < len) {
+		cfg_describe_char(name[i], c, sizeof(c));
+		return build_fail(b, t->line,
+				  "%s may hold only letters, digits, '_', '.' and '-', not %s",
+				  what, c);
+	}
+	memcpy(b->cfg->name, name, len + 1);
+	return 0;
+}
+
+static int check_range(struct builder *b, const char *what, unsigned int line,
+		       uint64_t n, uint64_t min, uint64_t max, const char *unit)
+{
+	if (n >= min && n <= max)
+		return 0;
+	return build_fail(b, line,
+			  "%s must be between %" PRIu64 " and %" PRIu64 "%s, not %"
+			  PRIu64, what, min, max, unit, n);
+}
+
+static int build_sizes(struct builder *b)
+{
+	const struct vmconfig_draft *d = b->d;
+
+	if (check_range(b, b->w->memory, d->memory_line, d->memory_mib,
+			VMCONFIG_MEMORY_MIN_MIB, VMCONFIG_MEMORY_MAX_MIB,
+			" (MiB)") < 0 ||
+	    check_range(b, b->w->vcpus, d->vcpus_line, d->vcpus, 1,
+			VMCONFIG_VCPUS_MAX, "") < 0)
+		return -1;
+	b->cfg->memory_mib = d->memory_mib;
+	b->cfg->vcpus = (unsigned int)d->vcpus;
+	return 0;
+}
+
+/* A kernel or ramdisk path, made absolute against the base directory. */
+static int build_path(struct builder *b, const char *what,
+		      const struct vmconfig_text *t, char **slot)
+{
+	char buf[SPEC_QUOTE_BUF];
+
+	if (!*t->text)
+		return build_fail(b, t->line, "%s must not be empty", what);
+	if (t->text[0] != '/' && !b->d->base_dir)
+		return build_fail(b, t->line,
+				  "%s is a relative path ('%s') with no directory to resolve it against",
+				  what, spec_quotable(t->text, buf, sizeof(buf)));
+	*slot = spec_absolute_path(b->d->base_dir, t->text);
+	if (!*slot)
+		return build_fail(b, t->line, "out of memory");
+	if (strlen(*slot) >= PATH_MAX)
+		return build_fail(b, t->line, "%s is longer than %d bytes",
+				  what, PATH_MAX - 1);
+	return 0;
+}
+
+static int build_paths(struct builder *b)
+{
+	const struct vmconfig_draft *d = b->d;
+
+	if (d->kernel.text &&
+	    build_path(b, b->w->kernel, &d->kernel, &b->cfg->kernel) < 0)
+		return -1;
+	if (d->ramdisk.text &&
+	    build_path(b, b->w->ramdisk, &d->ramdisk, &b->cfg->ramdisk) < 0)
+		return -1;
+	return 0;
+}
+
+static int build_cmdline(struct builder *b)
+{
+	const struct vmconfig_text *t = &b->d->cmdline;
+	size_t len;
+
+	b->cfg->cmdline = strdup(t->text ? t->text : "");
+	if (!b->cfg->cmdline)
+		return build_fail(b, t->line, "out of memory");
+	len = strlen(b->cfg->cmdline);
+	if (len > VMCONFIG_CMDLINE_MAX)
+		return build_fail(b, t->line,
+				  "the kernel command line is %zu bytes long; the limit is %d",
+				  len, VMCONFIG_CMDLINE_MAX);
+	return 0;
+}
+
+static int build_actions(struct builder *b)
+{
+	const struct vmconfig_draft *d = b->d;
+	const enum vm_action actions[] = {
+		d->on_poweroff, d->on_reboot, d->on_crash,
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(actions); i++)
+		if ((unsigned int)actions[i] >= ARRAY_SIZE(action_names))
+			return build_fail(b, 0, "invalid action %d",
+					  (int)actions[i]);
+	b->cfg->on_poweroff = d->on_poweroff;
+	b->cfg->on_reboot = d->on_reboot;
+	b->cfg->on_crash = d->on_crash;
+	return 0;
+}
+
+static bool is_hex_digit(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	       (c >= 'A' && c <= 'F');
+}
+
+static bool is_uuid(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		bool dash_here = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash_here ? s[i] != '-' : !is_hex_digit(s[i]))
+			return false;
+	}
+	return true;
+}
+
+static int build_uuid(struct builder *b)
+{
+	const struct vmconfig_text *t = &b->d->uuid;
+	char *out = b->cfg->uuid;
+	size_t i;
+
+	if (!t->text)
+		return 0;
+	if (!is_uuid(t->text))
+		return build_fail(b, t->line,
+				  "%s must be 32 hex digits in groups of 8-4-4-4-12, like \"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\"",
+				  b->w->uuid);
+	for (i = 0; i < 36; i++)
+		out[i] = t->text[i] >= 'A' && t->text[i] <= 'F' ?
+			 t->text[i] - 'A' + 'a' : t->text[i];
+	out[36] = '\0';
+	return 0;
+}
+
+/* Copy the entries of a list setting, after checking their number. */
+static int build_list(struct builder *b, const char *what,
+		      const struct vmconfig_text *items, size_t nr,
+		      unsigned int max, char ***list, unsigned int *nr_out)
+{
+	size_t i;
+
+	if (nr > max)
+		return build_fail(b, items[max].line,
+				  "%s has more than %u entries", what, max);
+	for (i = 0; i < nr; i++)
+		if (!*items[i].text)
+			return build_fail(b, items[i].line,
+					  "entry %zu of %s is empty", i + 1,
+					  what);
+	if (!nr)
+		return 0;
+	*list = calloc(nr, sizeof(**list));
+	if (!*list)
+		return build_fail(b, items[0].line, "out of memory");
+	*nr_out = (unsigned int)nr;
+	for (i = 0; i < nr; i++) {
+		(*list)[i] = strdup(items[i].text);
+		if (!(*list)[i])
+			return build_fail(b, items[i].line, "out of memory");
+	}
+	return 0;
+}
+
+/* Check each disk now; ioemu parses the strings kept again. */
+static int build_disks(struct builder *b)
+{
+	const struct vmconfig_draft *d = b->d;
+	const char *entry = b->w->disk_entry;
+	struct disk_spec disk, seen[VMCONFIG_MAX_DISKS];
+	unsigned int i, j;
+	char msg[256];
+
+	if (build_list(b, b->w->disks, d->disks, d->nr_disks,
+		       VMCONFIG_MAX_DISKS, &b->cfg->disks,
+		       &b->cfg->nr_disks) < 0)
+		return -1;
+	for (i = 0; i < b->cfg->nr_disks; i++) {
+		if (disk_spec_parse(b->cfg->disks[i], d->base_dir, &disk, msg,
+				    sizeof(msg)) < 0)
+			return build_fail(b, d->disks[i].line, "%s %u: %s",
+					  entry, i + 1, msg);
+		seen[i] = disk;
+		seen[i].target = NULL;
+		disk_spec_free(&disk);
+		for (j = 0; j < i; j++)
+			if (seen[j].index == seen[i].index)
+				return build_fail(b, d->disks[i].line,
+						  "%s %u: vdev '%s' is already used by %s %u",
+						  entry, i + 1, seen[i].vdev,
+						  entry, j + 1);
+	}
+	return 0;
+}
+
+static int build_vifs(struct builder *b)
+{
+	const struct vmconfig_draft *d = b->d;
+	struct vif_spec vif;
+	unsigned int i;
+	char msg[256];
+
+	if (build_list(b, b->w->vifs, d->vifs, d->nr_vifs, VMCONFIG_MAX_VIFS,
+		       &b->cfg->vifs, &b->cfg->nr_vifs) < 0)
+		return -1;
+	for (i = 0; i < b->cfg->nr_vifs; i++)
+		if (vif_spec_parse(b->cfg->vifs[i], &vif, msg,
+				   sizeof(msg)) < 0)
+			return build_fail(b, d->vifs[i].line, "%s %u: %s",
+					  b->w->vif_entry, i + 1, msg);
+	return 0;
+}
+
+static int build_all(struct builder *b)
+{
+	const struct vmconfig_draft *d = b->d;
+
+	if (d->name.text && build_name(b, &d->name) < 0)
+		return -1;
+	if (build_sizes(b) < 0 || build_paths(b) < 0 ||
+	    build_cmdline(b) < 0 || build_actions(b) < 0 ||
+	    build_uuid(b) < 0 || build_disks(b) < 0 || build_vifs(b) < 0)
+		return -1;
+	if (!b->cfg->name[0])
+		return build_fail(b, 0, "no %s is set; it is required",
+				  b->w->name);
+	if (!b->cfg->kernel)
+		return build_fail(b, 0, "no %s is set; it is required",
+				  b->w->kernel);
+	return 0;
+}
 
 static void set_defaults(struct vmconfig *cfg)
 {
@@ -778,38 +926,111 @@ static void set_defaults(struct vmconfig *cfg)
 	cfg->on_crash = VM_ACTION_DESTROY;
 }
 
+void vmconfig_draft_init(struct vmconfig_draft *d, const char *file,
+			 const char *base_dir,
+			 const struct vmconfig_words *words)
+{
+	memset(d, 0, sizeof(*d));
+	d->file = file;
+	d->base_dir = base_dir;
+	d->words = words;
+	d->memory_mib = VMCONFIG_MEMORY_DEFAULT_MIB;
+	d->vcpus = 1;
+	d->on_poweroff = VM_ACTION_DESTROY;
+	d->on_reboot = VM_ACTION_RESTART;
+	d->on_crash = VM_ACTION_DESTROY;
+}
+
+int vmconfig_build(const struct vmconfig_draft *d, struct vmconfig *cfg,
+		   char *err, size_t errlen)
+{
+	struct builder b = {
+		.d = d,
+		.w = d->words,
+		.cfg = cfg,
+		.err = err,
+		.errlen = errlen,
+	};
+
+	set_defaults(cfg);
+	if (build_all(&b) < 0) {
+		vmconfig_free(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- Entry points ------------------------------------------------------ */
+
+/* Domain XML starts with '<' (maybe after a UTF-8 byte order mark). */
+static bool is_domain_xml(const char *text)
+{
+	if (!strncmp(text, "\xef\xbb\xbf", 3))
+		text += 3;
+	text += strspn(text, " \t\r\n");
+	return *text == '<';
+}
+
+static void release_parser(struct parser *p)
+{
+	free(p->name);
+	free(p->kernel);
+	free(p->ramdisk);
+	free(p->uuid);
+	free(p->cmdline);
+	free(p->root);
+	free(p->extra);
+	value_release(&p->disks);
+	value_release(&p->vifs);
+}
+
+static int parse_xl(const char *text, const char *file, const char *base_dir,
+		    struct vmconfig *cfg, char *err, size_t errlen)
+{
+	struct parser p = {
+		.file = file,
+		.base_dir = base_dir,
+		.err = err,
+		.errlen = errlen,
+		.memory_mib = VMCONFIG_MEMORY_DEFAULT_MIB,
+		.vcpus = 1,
+		.on_poweroff = VM_ACTION_DESTROY,
+		.on_reboot = VM_ACTION_RESTART,
+		.on_crash = VM_ACTION_DESTROY,
+	};
+	int rc;
+
+	cfg_lexer_init(&p.lx, text, p.file, err, errlen);
+	rc = parse_settings(&p);
+	if (!rc)
+		rc = finish(&p, cfg);
+	release_parser(&p);
+	return rc;
+}
+
 int vmconfig_parse_string(const char *text, const char *name_for_errors,
 			  const char *base_dir, struct vmconfig *cfg,
 			  char *err, size_t errlen)
 {
-	struct parser p = {
-		.cfg = cfg,
-		.file = name_for_errors ? name_for_errors : "(config)",
-		.base_dir = base_dir,
-		.err = err,
-		.errlen = errlen,
-	};
+	const char *file = name_for_errors ? name_for_errors : "(config)";
 	int rc;
 
 	if (err && errlen)
 		err[0] = '\0';
 	set_defaults(cfg);
-	if (!text)
-		rc = fail(&p, 0, "no configuration text");
-	else if (base_dir && base_dir[0] != '/')
-		rc = fail(&p, 0, "the base directory '%s' is not absolute",
-			  base_dir);
-	else
-		rc = 0;
-	if (!rc) {
-		cfg_lexer_init(&p.lx, text, p.file, err, errlen);
-		rc = parse_settings(&p);
+	if (!text) {
+		cfg_error(err, errlen, file, 0, "no configuration text");
+		rc = -1;
+	} else if (base_dir && base_dir[0] != '/') {
+		cfg_error(err, errlen, file, 0,
+			  "the base directory '%s' is not absolute", base_dir);
+		rc = -1;
+	} else if (is_domain_xml(text)) {
+		rc = domxml_parse_string(text, strlen(text), file, base_dir,
+					 cfg, err, errlen);
+	} else {
+		rc = parse_xl(text, file, base_dir, cfg, err, errlen);
 	}
-	if (!rc)
-		rc = finish(&p);
-	free(p.cmdline);
-	free(p.root);
-	free(p.extra);
 	if (rc)
 		vmconfig_free(cfg);
 	return rc;

@@ -44,16 +44,19 @@ struct vmconfig {
 };
 
 /*
- * Read the configuration file @path into @cfg.  Relative paths in it are
- * resolved against the file's directory.  Returns 0, or -1 with a
- * one-line message in @err ("guest.cfg:7: unknown key 'fooo'") and @cfg
- * left empty.  @err may be NULL when @errlen is 0.
+ * Read the configuration file @path into @cfg: xl.cfg syntax, or libvirt
+ * domain XML when its first non-blank character is '<' (see domxml.h).
+ * Relative paths in it are resolved against the file's directory.
+ * Returns 0, or -1 with a one-line message in @err ("guest.cfg:7:
+ * unknown key 'fooo'") and @cfg left empty.  @err may be NULL when
+ * @errlen is 0.
  */
 int vmconfig_parse_file(const char *path, struct vmconfig *cfg,
 			char *err, size_t errlen);
 
 /*
- * Parse configuration text.  @name_for_errors starts every error message;
+ * Parse configuration text, xl.cfg or domain XML as for
+ * vmconfig_parse_file().  @name_for_errors starts every error message;
  * @base_dir (absolute, or NULL to refuse relative paths) is where
  * relative kernel and ramdisk paths are resolved.  Returns as
  * vmconfig_parse_file().
@@ -80,5 +83,64 @@ int vmconfig_to_json(const struct vmconfig *cfg, FILE *out);
 
 /* "destroy", "restart" or "preserve" (the spelling in the file). */
 const char *vm_action_name(enum vm_action a);
+
+/*
+ * The action @word names, into @action.  Returns 0, -ENOTSUP for an
+ * action of xl and libvirt that hxen does not implement
+ * ("rename-restart", "coredump-destroy", "coredump-restart",
+ * "soft-reset"), or -EINVAL for any other word.
+ */
+int vm_action_parse(const char *word, enum vm_action *action);
+
+/* ---- For the readers of each configuration format ----------------------- */
+
+/* A string setting as a file gave it, and the line it is on. */
+struct vmconfig_text {
+	const char *text;	/* NULL when not given */
+	unsigned int line;
+};
+
+/*
+ * How a format names its settings in error messages: "'memory'" in
+ * xl.cfg, "<memory>" in domain XML.  @disk_entry and @vif_entry start the
+ * messages about one entry ("disk 2: ...", "interface 1: ...").
+ */
+struct vmconfig_words {
+	const char *name, *memory, *vcpus, *kernel, *ramdisk, *uuid;
+	const char *disks, *vifs;
+	const char *disk_entry, *vif_entry;
+};
+
+/*
+ * A configuration as a reader found it, before any check.  Strings are
+ * borrowed as written; numbers and actions hold the defaults that
+ * vmconfig_draft_init() gives them unless the file sets them.  Lines are
+ * 0 for what the file does not set.
+ */
+struct vmconfig_draft {
+	const char *file;		/* starts every error message */
+	const char *base_dir;		/* absolute, or NULL */
+	const struct vmconfig_words *words;
+	struct vmconfig_text name, kernel, ramdisk, cmdline, uuid;
+	uint64_t memory_mib, vcpus;
+	unsigned int memory_line, vcpus_line;
+	enum vm_action on_poweroff, on_reboot, on_crash;
+	const struct vmconfig_text *disks;	/* disk specifications */
+	size_t nr_disks;
+	const struct vmconfig_text *vifs;	/* interface specifications */
+	size_t nr_vifs;
+};
+
+void vmconfig_draft_init(struct vmconfig_draft *d, const char *file,
+			 const char *base_dir,
+			 const struct vmconfig_words *words);
+
+/*
+ * Check every setting of @d against hxen's limits and make @cfg of them
+ * (copying what it keeps): the one set of checks whatever the format.
+ * Returns 0, or -1 with "FILE:LINE: message" in @err and @cfg left empty.
+ */
+int vmconfig_build(const struct vmconfig_draft *d, struct vmconfig *cfg,
+		   char *err, size_t errlen);
 
 #endif /* VMCONFIG_H */

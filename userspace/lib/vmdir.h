@@ -7,8 +7,9 @@
  * XDG_RUNTIME_DIR is not set and /run/user/UID exists, or else
  * /tmp/hxen-UID.  It has mode 0700 and belongs to the user, so nobody
  * else can see or reach the user's VMs.  For each VM NAME it holds
- * NAME.sock (ioemu's control socket) and NAME.log (ioemu's messages and
- * the guest's console; the previous run's is NAME.log.1).
+ * NAME.sock (ioemu's control socket), NAME.log (ioemu's messages and
+ * the guest's console; the previous run's is NAME.log.1) and, when
+ * domain XML can express what the VM runs with, NAME.xml (see vmctl.h).
  */
 #ifndef VMDIR_H
 #define VMDIR_H
