@@ -1,13 +1,14 @@
 # hxen top-level Makefile: the one entry point.
 #
-#   make            build user space (hxenctl, createimg)
+#   make            build user space (hxenctl, createimg, virthxend, ioemu)
 #   make module     build hxen.ko against the running kernel, or KDIR=/path
 #   make check      run every test tier; ends with "N passed, N failed"
 #   make demo       boot the sandbox and show hxen working in it
 #   make bench      exit costs on hxen against kvm_amd, as ratios
 #   make deb|rpm    build packages (deb also makes a local apt repository)
-#   make install    install tools, udev rule, sysusers, modules-load and
-#                   the DKMS source tree under $(DESTDIR)$(PREFIX)
+#   make install    install tools (virthxend in sbin), udev rule, sysusers,
+#                   modules-load and the DKMS source tree under
+#                   $(DESTDIR)$(PREFIX)
 
 VERSION := $(shell cat $(CURDIR)/VERSION)
 PREFIX ?= /usr
@@ -17,14 +18,13 @@ KDIR ?= /lib/modules/$(KVER)/build
 O ?= $(CURDIR)/out
 
 BINDIR := $(PREFIX)/bin
+SBINDIR := $(PREFIX)/sbin
 MANDIR := $(PREFIX)/share/man
 LIBDIR_UDEV := $(PREFIX)/lib/udev/rules.d
 SYSUSERSDIR := $(PREFIX)/lib/sysusers.d
 MODLOADDIR := $(PREFIX)/lib/modules-load.d
 SRCDIR_DKMS := $(PREFIX)/src/hxen-$(VERSION)
 LIBEXECDIR ?= $(PREFIX)/lib/hxen
-
-TOOLS := hxenctl createimg
 
 .PHONY: all userspace module clean check check-unit check-build check-sandbox \
 	check-bochs check-packaging check-distro deps demo bench deb rpm install install-tools \
@@ -76,15 +76,11 @@ dist:
 install: install-tools install-dkms-src
 
 install-tools: userspace
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(LIBDIR_UDEV) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(MODLOADDIR)
-	for t in $(TOOLS); do \
-		install -m 0755 userspace/$$t/$$t $(DESTDIR)$(BINDIR)/$$t; \
-		install -m 0644 userspace/$$t/$$t.1 $(DESTDIR)$(MANDIR)/man1/$$t.1; \
-	done
-	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man5
+	$(MAKE) -C userspace install VERSION=$(VERSION) IOEMU_PATH=$(LIBEXECDIR)/ioemu \
+		DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) BINDIR=$(BINDIR) SBINDIR=$(SBINDIR) MANDIR=$(MANDIR)
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(LIBDIR_UDEV) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(MODLOADDIR)
 	install -m 0755 ioemu/ioemu $(DESTDIR)$(LIBEXECDIR)/ioemu
-	install -m 0644 userspace/hxenctl/hxen.cfg.5 $(DESTDIR)$(MANDIR)/man5/hxen.cfg.5
 	install -m 0644 udev/99-hxen.rules $(DESTDIR)$(LIBDIR_UDEV)/99-hxen.rules
 	install -m 0644 packaging/hxen.sysusers $(DESTDIR)$(SYSUSERSDIR)/hxen.conf
 	install -m 0644 packaging/hxen.modules-load $(DESTDIR)$(MODLOADDIR)/hxen.conf

@@ -8,7 +8,7 @@ pkgs=(
 	debootstrap dkms debhelper dh-dkms dpkg-dev
 	fakeroot lintian rpm rpmlint apt-utils udev jq e2fsprogs util-linux
 	libxen-dev zlib1g-dev liblzma-dev libzstd-dev libslirp-dev libxml2-dev
-	libvirt-clients
+	libvirt-clients libxml2-utils
 	bochs bochsbios vgabios bochs-term syslinux mtools dosfstools bsdutils binutils
 )
 # (dh-sequence-installsysusers, which debian/control needs, is provided by

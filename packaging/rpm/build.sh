@@ -38,7 +38,8 @@ excludes=(--exclude=./.git --exclude=./out --exclude='*.o' --exclude='*.a'
 	--exclude='*.cmd' --exclude='.*.cmd' --exclude=Module.symvers
 	--exclude=modules.order --exclude=.conftest --exclude=compat_autoconf.h
 	--exclude=.tmp_versions --exclude=./tests/unit/build --exclude=./ioemu/ioemu
-	--exclude=./userspace/hxenctl/hxenctl --exclude=./userspace/createimg/createimg)
+	--exclude=./userspace/hxenctl/hxenctl --exclude=./userspace/createimg/createimg
+	--exclude=./userspace/virthxend/virthxend)
 case $out/ in
 "$top"/*) excludes+=("--exclude=./${out#"$top"/}") ;;
 esac
@@ -57,9 +58,10 @@ done
 if [ -e /etc/debian_version ]; then
 	# Debian has no find-debuginfo, which strips the binaries elsewhere:
 	# no debuginfo package, no /usr/lib/.build-id links, and the tools
-	# (the only ELF files) are stripped here.  Its brp-compress needs bash.
+	# and virthxend (the only ELF files besides ioemu, which the spec
+	# strips) are stripped here.  Its brp-compress needs bash.
 	defs+=(--define 'debug_package %{nil}' --define '_build_id_links none'
-		--define '__brp_strip %{__strip} --strip-unneeded %{buildroot}%{_bindir}/*'
+		--define '__brp_strip %{__strip} --strip-unneeded %{buildroot}%{_bindir}/* %{buildroot}%{_sbindir}/*'
 		--define '__brp_compress /bin/bash %{_rpmconfigdir}/brp-compress %{?_prefix}')
 fi
 

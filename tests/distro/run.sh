@@ -73,7 +73,7 @@ umount_caches() {
 
 guest_checks="boot-kernel module-loaded-at-boot module-from-dkms dev-node-perms alice-version bob-denied dmesg-clean"
 all_steps="root-bootstrap install install-dkms-6.1-installed install-dkms-ko
-	install-dkms-not-host-kernel install-hxen-files-and-group headers-6.12-install
+	install-dkms-not-host-kernel install-hxen-files-and-group install-virthxend-runs headers-6.12-install
 	headers-6.12-dkms-built headers-6.12-keeps-6.1 boot $(printf 'boot-%s ' $guest_checks)
 	remove remove-clean"
 
@@ -182,9 +182,17 @@ if [ -z "$blocked" ]; then
 	else
 		t_fail distro/install-hxen-files-and-group "group '$grp', rule $(stat -c '%a %U:%G' "$rule" 2>&1)"
 	fi
+	# virthxend runs with what apt installed for the package (libxml2,
+	# by shlibs).
+	out=$(in_root "/usr/sbin/virthxend --version" 2>&1)
+	if [ "$out" = "virthxend $version" ]; then
+		t_pass distro/install-virthxend-runs
+	else
+		t_fail distro/install-virthxend-runs "$(printf '%s' "$out" | head -c 300 | tr '\n' ' ')"
+	fi
 else
 	fail_rest "$blocked" install install-dkms-6.1-installed install-dkms-ko \
-		install-dkms-not-host-kernel install-hxen-files-and-group
+		install-dkms-not-host-kernel install-hxen-files-and-group install-virthxend-runs
 fi
 
 # --- 3. 6.12 headers from bookworm-backports -----------------------------

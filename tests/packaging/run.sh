@@ -114,11 +114,13 @@ want_hxen="/usr/bin/createimg
 /usr/lib/modules-load.d/hxen.conf
 /usr/lib/sysusers.d/hxen.conf
 /usr/lib/udev/rules.d/99-hxen.rules
+/usr/sbin/virthxend
 /usr/share/doc/hxen/changelog.gz
 /usr/share/doc/hxen/copyright
 /usr/share/man/man1/createimg.1.gz
 /usr/share/man/man1/hxenctl.1.gz
-/usr/share/man/man5/hxen.cfg.5.gz"
+/usr/share/man/man5/hxen.cfg.5.gz
+/usr/share/man/man8/virthxend.8.gz"
 if [ -f "$deb_hxen" ]; then
 	same packaging/deb-files-hxen "$want_hxen" "$(deb_paths "$deb_hxen")"
 else
@@ -157,12 +159,12 @@ else
 fi
 
 # Modes and owners: the udev rule and config snippets 0644, the tools
-# 0755, everything root:root.
+# and virthxend 0755, everything root:root.
 if [ -f "$deb_hxen" ]; then
 	bad=$(dpkg-deb -c "$deb_hxen" | awk '
 		$1 ~ /^d/ { next }
 		$2 != "root/root" { print $6 ": owner " $2; next }
-		$6 ~ /^\.\/usr\/(bin\/|lib\/hxen\/ioemu$)/ { if ($1 != "-rwxr-xr-x") print $6 ": " $1; next }
+		$6 ~ /^\.\/usr\/(s?bin\/|lib\/hxen\/ioemu$)/ { if ($1 != "-rwxr-xr-x") print $6 ": " $1; next }
 		$1 != "-rw-r--r--" { print $6 ": " $1 }')
 	[ -z "$bad" ] && t_pass packaging/deb-modes || t_fail packaging/deb-modes "$(printf '%s' "$bad" | tr '\n' ' ')"
 	rule=$(dpkg-deb -c "$deb_hxen" | grep ' \./usr/lib/udev/rules\.d/99-hxen\.rules$')
@@ -177,8 +179,14 @@ if [ -f "$deb_hxen" ]; then
 		"$(deb_file "$deb_hxen" /usr/lib/sysusers.d/hxen.conf)"
 	same packaging/deb-modules-load-content "$(cat "$top/packaging/hxen.modules-load")" \
 		"$(deb_file "$deb_hxen" /usr/lib/modules-load.d/hxen.conf)"
+	same packaging/deb-virthxend-man-content "$(cat "$top/userspace/virthxend/virthxend.8")" \
+		"$(deb_file "$deb_hxen" /usr/share/man/man8/virthxend.8.gz | gzip -dc)"
+	# The daemon the package ships answers as this version.
+	deb_file "$deb_hxen" /usr/sbin/virthxend >"$tmp/virthxend" && chmod 0755 "$tmp/virthxend"
+	same packaging/deb-virthxend-version "virthxend $version" "$("$tmp/virthxend" --version 2>&1)"
 else
-	for n in deb-modes deb-udev-rule-mode deb-udev-rule-content deb-sysusers-content deb-modules-load-content; do
+	for n in deb-modes deb-udev-rule-mode deb-udev-rule-content deb-sysusers-content \
+		deb-modules-load-content deb-virthxend-man-content deb-virthxend-version; do
 		t_fail "packaging/$n" "$deb_hxen missing"
 	done
 fi
@@ -194,6 +202,10 @@ if [ -f "$deb_hxen" ] && [ -f "$deb_dkms" ]; then
 		why+="hxen-dkms Recommends=$(field "$deb_dkms" Recommends); "
 	[ "$(field "$deb_hxen" Architecture)" = amd64 ] || why+="hxen Architecture=$(field "$deb_hxen" Architecture); "
 	field "$deb_hxen" Recommends | grep -Eq '(^|, )hxen-dkms( |,|$)' || why+="hxen does not recommend hxen-dkms; "
+	# virthxend (and hxenctl) read domain XML with libxml2: shlibs finds it.
+	field "$deb_hxen" Depends | grep -Eq '(^|, )libxml2( |,|$)' || why+="hxen does not depend on libxml2: $(field "$deb_hxen" Depends); "
+	field "$deb_hxen" Suggests | grep -Eq '(^|, )libvirt-clients( |,|$)' ||
+		why+="hxen does not suggest libvirt-clients (virsh); "
 	[ -z "$why" ] && t_pass packaging/deb-control-fields || t_fail packaging/deb-control-fields "$why"
 
 	dpkg-deb -e "$deb_dkms" "$tmp/ctl-dkms"
@@ -263,6 +275,20 @@ else
 	t_fail packaging/deb-repo-apt "apt does not offer hxen and hxen-dkms $version: $(tail -n 4 "$tmp/apt.log" | tr '\n' ' ')"
 fi
 
+# make install from userspace/ alone: the three programs and their manual
+# pages under DESTDIR and PREFIX, virthxend (a daemon) in sbin.
+if make -s -C "$top/userspace" install DESTDIR="$tmp/inst" PREFIX=/usr/local >"$tmp/inst.log" 2>&1; then
+	same packaging/userspace-make-install "/usr/local/bin/createimg
+/usr/local/bin/hxenctl
+/usr/local/sbin/virthxend
+/usr/local/share/man/man1/createimg.1
+/usr/local/share/man/man1/hxenctl.1
+/usr/local/share/man/man5/hxen.cfg.5
+/usr/local/share/man/man8/virthxend.8" "$(cd "$tmp/inst" && find . ! -type d | sed 's,^\.,,' | LC_ALL=C sort)"
+else
+	t_fail packaging/userspace-make-install "$(tail -n 3 "$tmp/inst.log" | tr '\n' ' ')"
+fi
+
 # --- RPM ----------------------------------------------------------------
 
 hx_log "make rpm"
@@ -289,6 +315,9 @@ if [ -n "$rpm_hxen" ] && [ -n "$rpm_dkms" ]; then
 	[ "$(rpmq --qf '%{ARCH}' "$rpm_hxen")" = x86_64 ] || why+="hxen is $(rpmq --qf '%{ARCH}' "$rpm_hxen"); "
 	[ "$(rpmq --qf '%{ARCH}' "$rpm_dkms")" = noarch ] || why+="hxen-dkms is $(rpmq --qf '%{ARCH}' "$rpm_dkms"); "
 	rpmq -R "$rpm_dkms" | grep -qx 'dkms' || why+="hxen-dkms does not require dkms; "
+	rpmq --suggests "$rpm_hxen" | grep -qx 'libvirt-client' || why+="hxen does not suggest libvirt-client (virsh); "
+	rpmq --dump "$rpm_hxen" | awk '$1 == "/usr/sbin/virthxend" { ok = ($5 == "0100755") } END { exit !ok }' ||
+		why+="/usr/sbin/virthxend is not mode 0755; "
 	[ -z "$why" ] && t_pass packaging/rpm-arch-requires || t_fail packaging/rpm-arch-requires "$why"
 
 	if rpmq --dump "$rpm_hxen" | awk '$1 == "/usr/lib/udev/rules.d/99-hxen.rules" {

@@ -10,7 +10,9 @@
 #   HXT_KVM       kvm modules to load, in order (files under /lib/hxt/kvm)
 #   HXT_HXEN_DEPS modules hxen.ko needs, in order (under /lib/hxt/deps)
 #   HXT_KVM_HOLDS yes when loading kvm_amd takes SVM at once (6.12+)
-#   HXT_HXEN_GID, HXT_OUTSIDER, HXT_STALE, HXT_MEMBER  "uid gid" of users
+#   HXT_HXEN_GID, HXT_OUTSIDER, HXT_STALE, HXT_MEMBER, HXT_MEMBER2
+#                 "uid gid" of users (HXT_MEMBER2: a second member of hxen)
+#   HXT_VIRSH     yes when this boot runs the virsh scenario
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C
 
@@ -202,6 +204,7 @@ if [ "$HXT_MODE" = bench ]; then
 	if load_hxen && dev_node; then
 		for m in $HXT_KVM; do insmod "/lib/hxt/kvm/$m"; done
 		chown "root:$HXT_HXEN_GID" /dev/hxen && chmod 0660 /dev/hxen
+		# shellcheck disable=SC2034 # read by linux-tests.sh
 		LG_FUNCTIONS_ONLY=1
 		. /lib/hxt/linux-tests.sh
 		# HXT_BENCH_ONLY=exit|disk|boot: one of the three.

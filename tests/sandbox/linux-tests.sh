@@ -491,9 +491,11 @@ if [ -n "${HXT_LINUX_SOAK:-}" ]; then
 	done
 	return 0
 fi
-# Only the disk or network tests (HXT_LINUX_ONLY=disk|net, linux mode).
+# Only the disk, network or virsh tests (HXT_LINUX_ONLY=disk|net|virsh,
+# linux mode).
 case ${HXT_LINUX_ONLY:-} in
-disk | net)
+disk | net | virsh)
+	# shellcheck source=/dev/null
 	. "/lib/hxt/$HXT_LINUX_ONLY-tests.sh"
 	return 0
 	;;
@@ -507,5 +509,7 @@ lg_lifecycle_tests
 lg_hxenctl_tests
 . /lib/hxt/disk-tests.sh
 . /lib/hxt/net-tests.sh
+# virsh through virthxend, on the lines of HXT_VIRSH_LINES (sandbox.sh).
+[ "${HXT_VIRSH:-}" = yes ] && . /lib/hxt/virsh-tests.sh
 # The hypercalls the guests made that hxen refused (each once).
 dmesg | grep 'refused' | sed 's/^\[[ 0-9.]*\] //' | sort -u | sed 's/^/refused: /' | head -n 40

@@ -19,11 +19,15 @@ HXT_BOOT=${HXT_BOOT:-bzimage}
 HXT_TCG_THREAD=${HXT_TCG_THREAD:-single}
 # Users of the permission checks: "uid gid".  The stale user is listed in
 # group hxen in /etc/group but runs without it (as after "usermod -aG"
-# without logging in again); the member runs with it.
+# without logging in again); the member runs with it.  The second member
+# is the other user of the virsh scenario.
 HXS_HXEN_GID=990
 HXS_OUTSIDER="1001 1001"
 HXS_STALE="1002 1002"
 HXS_MEMBER="1003 1003"
+HXS_MEMBER2="1004 1004"
+# The kernel lines whose boots run the virsh scenario (virsh-tests.sh).
+HXS_VIRSH_LINES=${HXT_VIRSH_LINES:-5.10 6.1 6.12}
 
 # hxs_userspace : build hxenctl (and the static runas helper) on the host.
 hxs_userspace() {
@@ -68,12 +72,13 @@ hxs_load_order() {
 	printf '%s\n' "${entry%%:*}"
 }
 
-# hxs_add_binary ROOT FILE : copy an executable and the shared libraries
-# ldd names (plus the dynamic loader) into ROOT at the same paths.
+# hxs_add_binary ROOT FILE [DIR] : copy an executable to ROOT/DIR (default
+# usr/bin) and the shared libraries ldd names (plus the dynamic loader)
+# into ROOT at the same paths.
 hxs_add_binary() {
-	local root=$1 f=$2 lib
-	mkdir -p "$root/usr/bin"
-	cp "$f" "$root/usr/bin/"
+	local root=$1 f=$2 dir=${3:-usr/bin} lib
+	mkdir -p "$root/$dir"
+	cp "$f" "$root/$dir/"
 	ldd "$f" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
 		[ -f "$lib" ] || continue
 		mkdir -p "$root$(dirname "$lib")"
@@ -81,9 +86,29 @@ hxs_add_binary() {
 	done
 }
 
+# hxs_virsh_files ROOT : what the virsh scenario (virsh-tests.sh) runs:
+# Debian's virsh, virthxend where the client library starts it from
+# (/usr/sbin), script(1) to give virsh console a terminal, and
+# virt-xml-validate with xmllint and libvirt's schemas.  What the host
+# lacks is left out, and the scenario says so.
+hxs_virsh_files() {
+	local root=$1 f p
+	[ -x "$HXK_REPO/userspace/virthxend/virthxend" ] &&
+		hxs_add_binary "$root" "$HXK_REPO/userspace/virthxend/virthxend" usr/sbin
+	for f in virsh script xmllint virt-xml-validate; do
+		p=$(command -v "$f") && hxs_add_binary "$root" "$p"
+	done
+	if [ -d /usr/share/libvirt/schemas ]; then
+		mkdir -p "$root/usr/share/libvirt"
+		cp -r /usr/share/libvirt/schemas "$root/usr/share/libvirt/"
+	fi
+	return 0
+}
+
 # hxs_initrd LINE MODE IMGDIR REL KO DEST : write the initramfs to DEST.
 hxs_initrd() {
 	local line=$1 mode=$2 img=$3 rel=$4 ko=$5 dest=$6 r moddir p list name kvm="" predeps="" holds dep
+	local virsh=no
 	r=$(mktemp -d "${TMPDIR:-/tmp}/hxs-initrd.XXXXXX") || return 1
 	chmod 0755 "$r"
 	mkdir -p "$r"/{bin,sbin,etc,proc,sys,dev,tmp,run,root,usr/bin,usr/sbin,lib/hxt/kvm,lib/hxt/deps}
@@ -124,11 +149,18 @@ hxs_initrd() {
 	fi
 	if [ -x "$HXK_REPO/ioemu/ioemu" ]; then
 		hxs_add_binary "$r" "$HXK_REPO/ioemu/ioemu"
+		# Where virthxend (and hxenctl, when it is not beside it) finds it.
+		mkdir -p "$r/usr/lib/hxen"
+		ln -s ../../bin/ioemu "$r/usr/lib/hxen/ioemu"
 		mkdir -p "$r/lib/hxt/linux"
 		cp "$img/boot/vmlinuz-$rel" "$r/lib/hxt/linux/vmlinuz"
 		hxs_guest_initrd "$r/lib/hxt/linux/initrd.gz" "$moddir" || { rm -rf "$r"; return 1; }
 		cp "$HXS_DIR/linux-tests.sh" "$HXS_DIR/disk-tests.sh" "$HXS_DIR/net-tests.sh" \
-			"$HXS_DIR/disk-crash.sh" "$r/lib/hxt/"
+			"$HXS_DIR/virsh-tests.sh" "$HXS_DIR/disk-crash.sh" "$r/lib/hxt/"
+		# The virsh scenario runs where the Linux guests' tests do.
+		case "$mode: $HXS_VIRSH_LINES " in
+		test:*" $line "* | linux:*" $line "*) hxs_virsh_files "$r" && virsh=yes ;;
+		esac
 		# Disk images: made by createimg, checked by qemu-img.
 		hxs_add_binary "$r" "$HXK_REPO/userspace/createimg/createimg"
 		hxs_add_binary "$r" "$(command -v qemu-img)"
@@ -152,13 +184,15 @@ hxs_initrd() {
 		alice:x:${HXS_OUTSIDER% *}:${HXS_OUTSIDER#* }:outside group hxen:/tmp:/bin/sh
 		bob:x:${HXS_STALE% *}:${HXS_STALE#* }:listed in hxen, not logged in again:/tmp:/bin/sh
 		carol:x:${HXS_MEMBER% *}:${HXS_MEMBER#* }:member of hxen:/tmp:/bin/sh
+		dave:x:${HXS_MEMBER2% *}:${HXS_MEMBER2#* }:member of hxen too:/home/dave:/bin/sh
 	EOF
 	cat >"$r/etc/group" <<-EOF
 		root:x:0:
-		hxen:x:$HXS_HXEN_GID:bob,carol
+		hxen:x:$HXS_HXEN_GID:bob,carol,dave
 		alice:x:${HXS_OUTSIDER#* }:
 		bob:x:${HXS_STALE#* }:
 		carol:x:${HXS_MEMBER#* }:
+		dave:x:${HXS_MEMBER2#* }:
 	EOF
 	printf 'passwd: files\ngroup: files\n' >"$r/etc/nsswitch.conf"
 	cat >"$r/etc/hxt.conf" <<-EOF
@@ -179,6 +213,8 @@ hxs_initrd() {
 		HXT_OUTSIDER="$HXS_OUTSIDER"
 		HXT_STALE="$HXS_STALE"
 		HXT_MEMBER="$HXS_MEMBER"
+		HXT_MEMBER2="$HXS_MEMBER2"
+		HXT_VIRSH=$virsh
 	EOF
 	(cd "$r" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$dest.tmp" &&
 		mv "$dest.tmp" "$dest"
@@ -198,7 +234,7 @@ hxs_crash_disk() {
 # the image on the crash disk (its journal replayed first, as a reboot
 # would).
 hxs_crash_check() {
-	local line=$1 work=$2 res=$3 want got img=$2/crash.qcow2 raw=$2/crash.raw chk
+	local line=$1 work=$2 res=$3 want got img=$2/crash.qcow2 raw=$2/crash.raw
 	want=$(sed -n 's/^HXT: CRASH-SHA \([0-9a-f]*\).*/\1/p' "$res" | tr -d '\r' | head -n 1)
 	[ -n "$want" ] || { t_fail "sandbox/$line/disk/flushed-data-survives-host-crash" "the guest reported no checksum"; return; }
 	rm -f "$img" "$raw"

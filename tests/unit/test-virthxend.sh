@@ -10,8 +10,10 @@
 # the real ioemu and no /dev/hxen, which fails and leaves nothing behind;
 # another user's daemon seeing none of it.  Also: bad packets from a raw
 # client, the idle --timeout exit, SIGTERM, one daemon per socket, stale
-# sockets.  Needs virsh and virt-xml-validate (libvirt-clients), jq;
-# perl (perl-base) plays the misbehaving client.
+# sockets, and the client library starting the daemon itself (with
+# remote_mode = "direct" in libvirt.conf too).  Needs virsh and
+# virt-xml-validate (libvirt-clients, libxml2-utils), jq; perl (perl-base)
+# plays the misbehaving client.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -71,12 +73,12 @@ unset FAKE_IOEMU_FAIL FAKE_IOEMU_DELAY_MS FAKE_IOEMU_IGNORE_SHUTDOWN
 # start SOCK [ARGS...] : run the daemon on SOCK in the background; $! is
 # recorded in pids and in $last.  Waits until the socket exists.
 start() {
-	local sock=$1 i
+	local sock=$1 _
 	shift
 	"$daemon" --listen="$sock" "$@" 2>>"$tmp/daemon.log" &
 	last=$!
 	pids+=("$last")
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		[ -S "$sock" ] && return 0
 		kill -0 "$last" 2>/dev/null || return 1
 		sleep 0.1
@@ -86,8 +88,8 @@ start() {
 
 # gone PID SECONDS : wait up to SECONDS for PID to exit; its status in $st.
 gone() {
-	local pid=$1 i
-	for i in $(seq $(($2 * 10))); do
+	local pid=$1 _
+	for _ in $(seq $(($2 * 10))); do
 		if ! kill -0 "$pid" 2>/dev/null; then
 			wait "$pid"
 			st=$?
@@ -188,8 +190,8 @@ t_true() {
 }
 # state_is NAME STATE : the domain reaches STATE within 5 s.
 state_is() {
-	local i
-	for i in $(seq 50); do
+	local _
+	for _ in $(seq 50); do
 		[ "$(vsh domstate "$1" 2>/dev/null | sed '/^$/d')" = "$2" ] && return 0
 		sleep 0.1
 	done
@@ -307,6 +309,8 @@ t_expect domain/list-running 0 "^ *$id +g +running *\$" vsh list
 t_expect domain/hxenctl-sees-it 0 '^g +1 +running +2 +128 ' "$ctl" list
 t_expect domain/dominfo-running 0 '^State: +running$' vsh dominfo g
 t_expect domain/dumpxml-running-id 0 "^<domain type='xen' id='$id'>\$" vsh dumpxml g
+vsh dumpxml g >"$tmp/g-running.xml" 2>&1
+t_expect domain/dumpxml-running-valid 0 'validates' virt-xml-validate "$tmp/g-running.xml" domain
 t_expect domain/dumpxml-inactive 0 "^<domain type='xen'>\$" vsh dumpxml --inactive g
 t_expect domain/start-twice 1 'Domain is already active|already running' vsh start g
 t_expect domain/suspend 0 "^Domain 'g' suspended\$" vsh suspend g
@@ -554,7 +558,7 @@ install -m 0755 "$daemon" "$tmp/virthxend"
 	"$tmp/virthxend" --timeout=30 2>>"$tmp/daemon.log" &
 user_daemon=$!
 pids+=("$user_daemon")
-for i in $(seq 50); do
+for _ in $(seq 50); do
 	[ -S "$xdg/libvirt/virthxend-sock" ] && break
 	sleep 0.1
 done
@@ -575,4 +579,63 @@ if gone "$user_daemon" 5 && [ ! -e "$xdg/libvirt/virthxend-sock" ]; then
 else
 	t_fail user/sigterm-removes-socket "socket left behind"
 fi
+# --- the client library starts the daemon -----------------------------------
+# For hxen:///session?mode=direct, an unprivileged client that finds
+# nothing on the socket starts "virthxend --timeout=120" itself, from
+# /usr/sbin or, when LIBVIRTD_PATH names a directory, from there: here a
+# private sbin holding the daemon and, as the ioemu beside it, fake-ioemu
+# (the client passes the daemon PATH, HOME and the XDG directories, not
+# HXEN_IOEMU).  remote_mode = "direct" in the user's libvirt.conf makes
+# plain hxen:///session do the same.
+auto=$tmp/auto
+mkdir -p "$auto/sbin" "$auto/home/.config/libvirt" "$auto/run"
+install -m 0755 "$daemon" "$auto/sbin/virthxend"
+install -m 0755 "$fake" "$auto/sbin/ioemu"
+[ "$(id -u)" -eq 0 ] && chown -R 65534:65534 "$auto/home" "$auto/run"
+chmod 700 "$auto/run"
+# avsh [VAR=VALUE...] URI ARGS... : virsh as the user, in a clean environment.
+avsh() {
+	local envs=()
+	while [ $# -gt 0 ] && [[ $1 =~ ^[A-Z_]+= ]]; do
+		envs+=("$1")
+		shift
+	done
+	"${as_user[@]}" env -i PATH="$PATH" HOME="$auto/home" XDG_RUNTIME_DIR="$auto/run" \
+		LIBVIRTD_PATH="$auto/sbin" "${envs[@]}" virsh -c "$@"
+}
+asock=$auto/run/libvirt/virthxend-sock
+# auto_stop : end the daemon the client started (its pid file names it).
+auto_stop() {
+	local p n=0
+	p=$(cat "$asock.pid" 2>/dev/null) || return 0
+	pids+=("$p")
+	kill "$p" 2>/dev/null
+	while kill -0 "$p" 2>/dev/null && [ "$n" -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+t_expect autostart/legacy-without-direct 1 "Failed to connect socket to '$auto/run/libvirt/libvirt-sock'" \
+	avsh LIBVIRT_AUTOSTART=0 'hxen:///session' list
+t_expect autostart/disabled 1 "Failed to connect socket to '$asock'" \
+	avsh LIBVIRT_AUTOSTART=0 'hxen:///session?mode=direct' list
+t_true autostart/disabled-starts-nothing test ! -e "$asock.pid"
+t_expect autostart/virsh-starts-daemon 0 'Id +Name +State' avsh 'hxen:///session?mode=direct' list --all
+apid=$(cat "$asock.pid" 2>/dev/null)
+t_eq autostart/daemon-command-line "$(tr '\0' ' ' <"/proc/${apid:-0}/cmdline" 2>&1)" \
+	"$auto/sbin/virthxend --timeout=120 "
+t_eq autostart/daemon-runs-as-user "$(stat -c %u "/proc/${apid:-0}" 2>&1)" "$(stat -c %u "$auto/run")"
+t_expect autostart/daemon-runs-ioemu-beside-it 0 "^Domain 'tr' created from $tmp/tr.xml\$" \
+	avsh 'hxen:///session?mode=direct' create "$tmp/tr.xml"
+t_expect autostart/daemon-vm-listed 0 '^ *[0-9]+ +tr +running *$' avsh 'hxen:///session?mode=direct' list
+t_expect autostart/daemon-vm-destroyed 0 "^Domain 'tr' destroyed\$" \
+	avsh 'hxen:///session?mode=direct' destroy tr
+auto_stop
+t_true autostart/daemon-stopped test ! -e "$asock"
+printf 'remote_mode = "direct"\n' >"$auto/home/.config/libvirt/libvirt.conf"
+chmod 0644 "$auto/home/.config/libvirt/libvirt.conf"
+t_expect autostart/remote-mode-direct 0 'Id +Name +State' avsh 'hxen:///session' list --all
+t_true autostart/remote-mode-direct-started-daemon test -S "$asock"
+t_expect autostart/remote-mode-direct-uri 0 '^hxen:///session$' avsh 'hxen:///session' uri
+auto_stop
 exit 0
