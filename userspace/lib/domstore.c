@@ -4,32 +4,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "domstore.h"
 #include "domxml.h"
 #include "file_replace.h"
 #include "vmuuid.h"
 
 #define STORE_SUBDIR	"hxen/domains"
-
-static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return status;
-}
 
 /* ---- The directory ------------------------------------------------------- */
 
@@ -83,32 +70,32 @@ int domstore_open(struct domstore *st, char *err, size_t errlen)
 	struct stat st_dir;
 
 	if (config_home(home, sizeof(home)) < 0)
-		return fail(err, errlen, DOMSTORE_FAILED,
-			    "cannot tell where your configuration directory is: set HOME or XDG_CONFIG_HOME");
+		return errmsg_set(err, errlen, DOMSTORE_FAILED,
+				  "cannot tell where your configuration directory is: set HOME or XDG_CONFIG_HOME");
 	snprintf(st->dir, sizeof(st->dir), "%s/%s", home, STORE_SUBDIR);
 	if (make_dirs(st->dir) < 0)
-		return fail(err, errlen, DOMSTORE_FAILED,
-			    "cannot create the domain directory %s: %s",
-			    st->dir, strerror(errno));
+		return errmsg_set(err, errlen, DOMSTORE_FAILED,
+				  "cannot create the domain directory %s: %s",
+				  st->dir, strerror(errno));
 	if (lstat(st->dir, &st_dir) < 0)
-		return fail(err, errlen, DOMSTORE_FAILED,
-			    "cannot check the domain directory %s: %s",
-			    st->dir, strerror(errno));
+		return errmsg_set(err, errlen, DOMSTORE_FAILED,
+				  "cannot check the domain directory %s: %s",
+				  st->dir, strerror(errno));
 	if (S_ISLNK(st_dir.st_mode) || !S_ISDIR(st_dir.st_mode))
-		return fail(err, errlen, DOMSTORE_FAILED,
-			    "the domain directory %s is %s, not a directory; remove it",
-			    st->dir, S_ISLNK(st_dir.st_mode) ?
-			    "a symbolic link" : "something else");
+		return errmsg_set(err, errlen, DOMSTORE_FAILED,
+				  "the domain directory %s is %s, not a directory; remove it",
+				  st->dir, S_ISLNK(st_dir.st_mode) ?
+				  "a symbolic link" : "something else");
 	if (st_dir.st_uid != uid)
-		return fail(err, errlen, DOMSTORE_FAILED,
-			    "the domain directory %s belongs to uid %u, not to you (uid %u)",
-			    st->dir, (unsigned int)st_dir.st_uid,
-			    (unsigned int)uid);
+		return errmsg_set(err, errlen, DOMSTORE_FAILED,
+				  "the domain directory %s belongs to uid %u, not to you (uid %u)",
+				  st->dir, (unsigned int)st_dir.st_uid,
+				  (unsigned int)uid);
 	if (st_dir.st_mode & 077)
-		return fail(err, errlen, DOMSTORE_FAILED,
-			    "the domain directory %s has mode %04o, but only you may enter it: run 'chmod 700 %s'",
-			    st->dir, (unsigned int)(st_dir.st_mode & 07777),
-			    st->dir);
+		return errmsg_set(err, errlen, DOMSTORE_FAILED,
+				  "the domain directory %s has mode %04o, but only you may enter it: run 'chmod 700 %s'",
+				  st->dir, (unsigned int)(st_dir.st_mode & 07777),
+				  st->dir);
 	return DOMSTORE_OK;
 }
 
@@ -118,13 +105,13 @@ static int file_of(const struct domstore *st, const char *name,
 		   size_t errlen)
 {
 	if (!vmdir_name_valid(name))
-		return fail(err, errlen, DOMSTORE_NOT_FOUND,
-			    "'%s' is not a domain name (1 to 64 letters, digits, '_', '.' and '-', not starting with '.' or '-')",
-			    name);
+		return errmsg_set(err, errlen, DOMSTORE_NOT_FOUND,
+				  "'%s' is not a domain name (1 to 64 letters, digits, '_', '.' and '-', not starting with '.' or '-')",
+				  name);
 	if (vmdir_file(path, len, st->dir, name, suffix) < 0)
-		return fail(err, errlen, DOMSTORE_FAILED,
-			    "the path %s/%s%s is too long", st->dir, name,
-			    suffix);
+		return errmsg_set(err, errlen, DOMSTORE_FAILED,
+				  "the path %s/%s%s is too long", st->dir, name,
+				  suffix);
 	return DOMSTORE_OK;
 }
 
@@ -143,21 +130,21 @@ int domstore_load(const struct domstore *st, const char *name,
 		return rc;
 	rc = file_read_all(path, VMCONFIG_FILE_MAX, &xml, &len);
 	if (rc == -ENOENT)
-		return fail(err, errlen, DOMSTORE_NOT_FOUND,
-			    "no domain named '%s' is defined", name);
+		return errmsg_set(err, errlen, DOMSTORE_NOT_FOUND,
+				  "no domain named '%s' is defined", name);
 	if (rc < 0)
-		return fail(err, errlen, DOMSTORE_FAILED, "cannot read %s: %s",
-			    path, strerror(-rc));
+		return errmsg_set(err, errlen, DOMSTORE_FAILED, "cannot read %s: %s",
+				  path, strerror(-rc));
 	rc = domxml_parse_string(xml, len, path, NULL, cfg, why,
 				 sizeof(why));
 	free(xml);
 	if (rc < 0)
-		return fail(err, errlen, DOMSTORE_BAD_XML, "%s", why);
+		return errmsg_set(err, errlen, DOMSTORE_BAD_XML, "%s", why);
 	if (strcmp(cfg->name, name) || !cfg->uuid[0]) {
 		vmconfig_free(cfg);
-		return fail(err, errlen, DOMSTORE_BAD_XML,
-			    "%s: not the definition of '%s' as hxen writes it (a <name> and a <uuid>)",
-			    path, name);
+		return errmsg_set(err, errlen, DOMSTORE_BAD_XML,
+				  "%s: not the definition of '%s' as hxen writes it (a <name> and a <uuid>)",
+				  path, name);
 	}
 	return DOMSTORE_OK;
 }
@@ -207,30 +194,30 @@ static int settle_uuid(const struct domstore *st, struct vmconfig *cfg,
 	*existed = rc != DOMSTORE_NOT_FOUND;
 	if (rc == DOMSTORE_OK) {
 		if (cfg->uuid[0] && strcmp(cfg->uuid, old.uuid)) {
-			fail(err, errlen, DOMSTORE_CONFLICT,
-			     "domain '%s' is already defined with UUID %s, not %s",
-			     cfg->name, old.uuid, cfg->uuid);
+			errmsg_set(err, errlen, DOMSTORE_CONFLICT,
+				   "domain '%s' is already defined with UUID %s, not %s",
+				   cfg->name, old.uuid, cfg->uuid);
 			vmconfig_free(&old);
 			return DOMSTORE_CONFLICT;
 		}
 		memcpy(cfg->uuid, old.uuid, sizeof(cfg->uuid));
 		vmconfig_free(&old);
 	} else if (rc != DOMSTORE_NOT_FOUND && rc != DOMSTORE_BAD_XML) {
-		return fail(err, errlen, rc, "%s", why);
+		return errmsg_set(err, errlen, rc, "%s", why);
 	}
 	/* A damaged definition is replaced, keeping nothing of it. */
 	if (!cfg->uuid[0]) {
 		rc = vmuuid_generate(cfg->uuid);
 		if (rc < 0)
-			return fail(err, errlen, DOMSTORE_FAILED,
-				    "cannot make a UUID: /dev/urandom: %s",
-				    strerror(-rc));
+			return errmsg_set(err, errlen, DOMSTORE_FAILED,
+					  "cannot make a UUID: /dev/urandom: %s",
+					  strerror(-rc));
 		return DOMSTORE_OK;
 	}
 	if (uuid_taken(st, cfg->name, cfg->uuid, other, sizeof(other)))
-		return fail(err, errlen, DOMSTORE_CONFLICT,
-			    "UUID %s belongs to domain '%s' already",
-			    cfg->uuid, other);
+		return errmsg_set(err, errlen, DOMSTORE_CONFLICT,
+				  "UUID %s belongs to domain '%s' already",
+				  cfg->uuid, other);
 	return DOMSTORE_OK;
 }
 
@@ -244,7 +231,7 @@ int domstore_define(const struct domstore *st, const char *xml,
 	*existed = false;
 	if (domxml_parse_string(xml, strlen(xml), "domain XML", NULL, cfg,
 				why, sizeof(why)) < 0)
-		return fail(err, errlen, DOMSTORE_BAD_XML, "%s", why);
+		return errmsg_set(err, errlen, DOMSTORE_BAD_XML, "%s", why);
 	rc = file_of(st, cfg->name, ".xml", path, sizeof(path), err, errlen);
 	if (rc == DOMSTORE_NOT_FOUND)
 		rc = DOMSTORE_BAD_XML;
@@ -252,14 +239,14 @@ int domstore_define(const struct domstore *st, const char *xml,
 		rc = settle_uuid(st, cfg, existed, err, errlen);
 	if (rc == DOMSTORE_OK &&
 	    domxml_format(cfg, &text, why, sizeof(why)) < 0)
-		rc = fail(err, errlen, DOMSTORE_BAD_XML, "%s", why);
+		rc = errmsg_set(err, errlen, DOMSTORE_BAD_XML, "%s", why);
 	if (rc == DOMSTORE_OK) {
 		int e = file_replace(path, text, strlen(text), 0600);
 
 		free(text);
 		if (e < 0)
-			rc = fail(err, errlen, DOMSTORE_FAILED,
-				  "cannot write %s: %s", path, strerror(-e));
+			rc = errmsg_set(err, errlen, DOMSTORE_FAILED,
+					"cannot write %s: %s", path, strerror(-e));
 	}
 	if (rc != DOMSTORE_OK)
 		vmconfig_free(cfg);
@@ -277,8 +264,8 @@ int domstore_undefine(const struct domstore *st, const char *name,
 		return rc;
 	file_of(st, name, ".xml", path, sizeof(path), err, errlen);
 	if (unlink(path) < 0)
-		return fail(err, errlen, DOMSTORE_FAILED,
-			    "cannot remove %s: %s", path, strerror(errno));
+		return errmsg_set(err, errlen, DOMSTORE_FAILED,
+				  "cannot remove %s: %s", path, strerror(errno));
 	return DOMSTORE_OK;
 }
 
@@ -299,8 +286,8 @@ int domstore_names(const struct domstore *st, char ***names, char *err,
 
 	*names = NULL;
 	if (!d) {
-		fail(err, errlen, DOMSTORE_FAILED, "cannot read %s: %s",
-		     st->dir, strerror(errno));
+		errmsg_set(err, errlen, DOMSTORE_FAILED, "cannot read %s: %s",
+			   st->dir, strerror(errno));
 		return -1;
 	}
 	while ((e = readdir(d))) {
@@ -337,7 +324,7 @@ int domstore_names(const struct domstore *st, char ***names, char *err,
 nomem:
 	closedir(d);
 	vmdir_free_names(v, n);
-	fail(err, errlen, DOMSTORE_FAILED, "out of memory");
+	errmsg_set(err, errlen, DOMSTORE_FAILED, "out of memory");
 	return -1;
 }
 
@@ -364,19 +351,19 @@ int domstore_set_autostart(const struct domstore *st, const char *name,
 	if (rc)
 		return rc;
 	if (!domstore_exists(st, name))
-		return fail(err, errlen, DOMSTORE_NOT_FOUND,
-			    "no domain named '%s' is defined", name);
+		return errmsg_set(err, errlen, DOMSTORE_NOT_FOUND,
+				  "no domain named '%s' is defined", name);
 	if (!on) {
 		if (unlink(path) < 0 && errno != ENOENT)
-			return fail(err, errlen, DOMSTORE_FAILED,
-				    "cannot remove %s: %s", path,
-				    strerror(errno));
+			return errmsg_set(err, errlen, DOMSTORE_FAILED,
+					  "cannot remove %s: %s", path,
+					  strerror(errno));
 		return DOMSTORE_OK;
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
-		return fail(err, errlen, DOMSTORE_FAILED,
-			    "cannot create %s: %s", path, strerror(errno));
+		return errmsg_set(err, errlen, DOMSTORE_FAILED,
+				  "cannot create %s: %s", path, strerror(errno));
 	close(fd);
 	return DOMSTORE_OK;
 }

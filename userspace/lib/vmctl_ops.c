@@ -4,26 +4,13 @@
  * pause or unpause, over its control socket (ioemu/control.h).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "vmctl.h"
-
-static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return status;
-}
 
 int vmctl_runtime_dir(char *dir, size_t len, char *err, size_t errlen)
 {
@@ -34,9 +21,9 @@ static int check_name(const char *name, char *err, size_t errlen)
 {
 	if (vmdir_name_valid(name))
 		return VMCTL_OK;
-	return fail(err, errlen, VMCTL_BAD_NAME,
-		    "'%s' is not a VM name (1 to 64 letters, digits, '_', '.' and '-', not starting with '.' or '-')",
-		    name);
+	return errmsg_set(err, errlen, VMCTL_BAD_NAME,
+			  "'%s' is not a VM name (1 to 64 letters, digits, '_', '.' and '-', not starting with '.' or '-')",
+			  name);
 }
 
 int vmctl_connect(const char *dir, const char *name, int *fd, char *err,
@@ -48,20 +35,20 @@ int vmctl_connect(const char *dir, const char *name, int *fd, char *err,
 	if (rc >= 0)
 		return VMCTL_OK;
 	if (rc == -ENOENT)
-		return fail(err, errlen, VMCTL_NO_VM,
-			    "no VM named '%s' (hxenctl list shows yours)",
-			    name);
+		return errmsg_set(err, errlen, VMCTL_NO_VM,
+				  "no VM named '%s' (hxenctl list shows yours)",
+				  name);
 	if (rc == -EAGAIN)
-		return fail(err, errlen, VMCTL_FAILED,
-			    "the ioemu of '%s' is too busy to answer; try again",
-			    name);
+		return errmsg_set(err, errlen, VMCTL_FAILED,
+				  "the ioemu of '%s' is too busy to answer; try again",
+				  name);
 	if (rc == -ENAMETOOLONG)
-		return fail(err, errlen, VMCTL_FAILED,
-			    "the control socket path %s/%s.sock is too long (limit %d bytes); set XDG_RUNTIME_DIR to a shorter directory",
-			    dir, name, VMDIR_SOCK_PATH_MAX);
-	return fail(err, errlen, VMCTL_FAILED,
-		    "cannot reach '%s' through %s/%s.sock: %s", name, dir,
-		    name, strerror(-rc));
+		return errmsg_set(err, errlen, VMCTL_FAILED,
+				  "the control socket path %s/%s.sock is too long (limit %d bytes); set XDG_RUNTIME_DIR to a shorter directory",
+				  dir, name, VMDIR_SOCK_PATH_MAX);
+	return errmsg_set(err, errlen, VMCTL_FAILED,
+			  "cannot reach '%s' through %s/%s.sock: %s", name, dir,
+			  name, strerror(-rc));
 }
 
 /* Explain a failed vmdir_request(): @what names the action ("pause"). */
@@ -69,21 +56,21 @@ static int request_failed(const char *name, const char *what, int rc,
 			  const char *msg, char *err, size_t errlen)
 {
 	if (rc == 1)
-		return fail(err, errlen, VMCTL_FAILED, "cannot %s '%s': %s",
-			    what, name, msg);
+		return errmsg_set(err, errlen, VMCTL_FAILED, "cannot %s '%s': %s",
+				  what, name, msg);
 	if (rc == -ECONNRESET)
-		return fail(err, errlen, VMCTL_FAILED,
-			    "'%s' ended before it answered", name);
+		return errmsg_set(err, errlen, VMCTL_FAILED,
+				  "'%s' ended before it answered", name);
 	if (rc == -ETIMEDOUT)
-		return fail(err, errlen, VMCTL_FAILED,
-			    "the ioemu of '%s' did not answer within %d s",
-			    name, VMCTL_REQUEST_TIMEOUT_MS / 1000);
+		return errmsg_set(err, errlen, VMCTL_FAILED,
+				  "the ioemu of '%s' did not answer within %d s",
+				  name, VMCTL_REQUEST_TIMEOUT_MS / 1000);
 	if (rc == -EPROTO)
-		return fail(err, errlen, VMCTL_FAILED,
-			    "the ioemu of '%s' sent a reply hxenctl does not understand",
-			    name);
-	return fail(err, errlen, VMCTL_FAILED, "cannot %s '%s': %s", what,
-		    name, strerror(-rc));
+		return errmsg_set(err, errlen, VMCTL_FAILED,
+				  "the ioemu of '%s' sent a reply hxenctl does not understand",
+				  name);
+	return errmsg_set(err, errlen, VMCTL_FAILED, "cannot %s '%s': %s", what,
+			  name, strerror(-rc));
 }
 
 /*
@@ -147,14 +134,14 @@ int vmctl_list(struct vmctl_vm **vms, char *err, size_t errlen)
 		return -1;
 	n = vmdir_names(dir, &names);
 	if (n < 0) {
-		fail(err, errlen, VMCTL_FAILED, "cannot read %s: %s", dir,
-		     strerror(errno));
+		errmsg_set(err, errlen, VMCTL_FAILED, "cannot read %s: %s", dir,
+			   strerror(errno));
 		return -1;
 	}
 	v = calloc((size_t)n + 1, sizeof(*v));
 	if (!v) {
 		vmdir_free_names(names, n);
-		fail(err, errlen, VMCTL_FAILED, "out of memory");
+		errmsg_set(err, errlen, VMCTL_FAILED, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < n; i++)
@@ -178,9 +165,9 @@ int vmctl_vm_info(const char *name, struct vmctl_vm *vm, char *err,
 	if (rc != VMCTL_OK)
 		return rc;
 	if (ask_info(dir, name, vm, VMCTL_LIST_TIMEOUT_MS) < 0)
-		return fail(err, errlen, VMCTL_NO_VM,
-			    "no VM named '%s' (hxenctl list shows yours)",
-			    name);
+		return errmsg_set(err, errlen, VMCTL_NO_VM,
+				  "no VM named '%s' (hxenctl list shows yours)",
+				  name);
 	return VMCTL_OK;
 }
 
@@ -202,12 +189,12 @@ int vmctl_shutdown(const char *name, bool reboot, long wait_s, char *err,
 	rc = vmdir_wait_closed(fd, (int)wait_s * 1000);
 	close(fd);
 	if (rc == -ETIMEDOUT)
-		return fail(err, errlen, VMCTL_FAILED,
-			    "%s did not shut down within %ld s; 'hxenctl destroy %s' ends it at once",
-			    name, wait_s, name);
+		return errmsg_set(err, errlen, VMCTL_FAILED,
+				  "%s did not shut down within %ld s; 'hxenctl destroy %s' ends it at once",
+				  name, wait_s, name);
 	if (rc)
-		return fail(err, errlen, VMCTL_FAILED,
-			    "waiting for %s to end: %s", name, strerror(-rc));
+		return errmsg_set(err, errlen, VMCTL_FAILED,
+				  "waiting for %s to end: %s", name, strerror(-rc));
 	return VMCTL_OK;
 }
 
@@ -226,10 +213,10 @@ int vmctl_console(const char *dir, const char *name, int *fd, char *err,
 		return VMCTL_OK;
 	close(*fd);
 	*fd = -1;
-	return fail(err, errlen, VMCTL_FAILED,
-		    "cannot attach to %s's console: %s", name,
-		    rc == 1 ? reply : rc == -ECONNRESET ? "it ended" :
-		    strerror(-rc));
+	return errmsg_set(err, errlen, VMCTL_FAILED,
+			  "cannot attach to %s's console: %s", name,
+			  rc == 1 ? reply : rc == -ECONNRESET ? "it ended" :
+			  strerror(-rc));
 }
 
 int vmctl_destroy(const char *name, char *err, size_t errlen)
@@ -261,9 +248,9 @@ int vmctl_destroy(const char *name, char *err, size_t errlen)
 	rc = vmdir_wait_closed(fd, VMCTL_DESTROY_TIMEOUT_S * 1000);
 	close(fd);
 	if (rc)
-		return fail(err, errlen, VMCTL_FAILED,
-			    "%s did not end within %d s of 'destroy'; its ioemu (pid %ld) is stuck: 'kill -9 %ld' ends it",
-			    name, VMCTL_DESTROY_TIMEOUT_S, info.pid, info.pid);
+		return errmsg_set(err, errlen, VMCTL_FAILED,
+				  "%s did not end within %d s of 'destroy'; its ioemu (pid %ld) is stuck: 'kill -9 %ld' ends it",
+				  name, VMCTL_DESTROY_TIMEOUT_S, info.pid, info.pid);
 	return VMCTL_OK;
 }
 

@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "vmctl.h"
 #include "vmctl_live.h"
 
@@ -25,19 +25,6 @@
 #endif
 #define LOG_TAIL_LINES		10
 #define LOG_TAIL_BYTES		8192
-
-static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return status;
-}
 
 /* Which ioemu to run: $HXEN_IOEMU, the one next to us, or the installed one. */
 static int find_ioemu(char *buf, size_t len, char *err, size_t errlen)
@@ -49,9 +36,9 @@ static int find_ioemu(char *buf, size_t len, char *err, size_t errlen)
 
 	if (env && *env) {
 		if (access(env, X_OK) < 0)
-			return fail(err, errlen, VMCTL_FAILED,
-				    "HXEN_IOEMU is '%s', which cannot be run: %s",
-				    env, strerror(errno));
+			return errmsg_set(err, errlen, VMCTL_FAILED,
+					  "HXEN_IOEMU is '%s', which cannot be run: %s",
+					  env, strerror(errno));
 		snprintf(buf, len, "%s", env);
 		return VMCTL_OK;
 	}
@@ -67,9 +54,9 @@ static int find_ioemu(char *buf, size_t len, char *err, size_t errlen)
 		}
 	}
 	if (access(HXEN_IOEMU_PATH, X_OK) < 0)
-		return fail(err, errlen, VMCTL_FAILED,
-			    "cannot run %s (%s); install the hxen package, or set HXEN_IOEMU to an ioemu",
-			    HXEN_IOEMU_PATH, strerror(errno));
+		return errmsg_set(err, errlen, VMCTL_FAILED,
+				  "cannot run %s (%s); install the hxen package, or set HXEN_IOEMU to an ioemu",
+				  HXEN_IOEMU_PATH, strerror(errno));
 	snprintf(buf, len, "%s", HXEN_IOEMU_PATH);
 	return VMCTL_OK;
 }
@@ -90,8 +77,8 @@ static int open_log(const struct vmctl_start *s, const char *log, char *err,
 	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC |
 		  O_NOFOLLOW, 0600);
 	if (fd < 0)
-		fail(err, errlen, VMCTL_FAILED,
-		     "cannot create the log %s: %s", log, strerror(errno));
+		errmsg_set(err, errlen, VMCTL_FAILED,
+			   "cannot create the log %s: %s", log, strerror(errno));
 	return fd;
 }
 
@@ -227,9 +214,9 @@ static int wait_started(struct vmctl_start *s, const char *dir,
 	for (;;) {
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			describe_status(status, how, sizeof(how));
-			fail(err, errlen, VMCTL_FAILED,
-			     "the ioemu of '%s' %s before the VM ran; the end of %s:",
-			     s->name, how, log);
+			errmsg_set(err, errlen, VMCTL_FAILED,
+				   "the ioemu of '%s' %s before the VM ran; the end of %s:",
+				   s->name, how, log);
 			append_log_tail(err, errlen, log);
 			return VMCTL_FAILED;
 		}
@@ -249,9 +236,9 @@ static int wait_started(struct vmctl_start *s, const char *dir,
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 	}
-	fail(err, errlen, VMCTL_FAILED,
-	     "'%s' did not answer on its control socket within %d s, so it was stopped; the end of %s:",
-	     s->name, VMCTL_START_TIMEOUT_S, log);
+	errmsg_set(err, errlen, VMCTL_FAILED,
+		   "'%s' did not answer on its control socket within %d s, so it was stopped; the end of %s:",
+		   s->name, VMCTL_START_TIMEOUT_S, log);
 	append_log_tail(err, errlen, log);
 	return VMCTL_FAILED;
 }
@@ -272,8 +259,8 @@ static int spawn(struct vmctl_start *s, const char *dir, char *ioemu,
 		return VMCTL_FAILED;
 	if (pipe2(errpipe, O_CLOEXEC) < 0) {
 		close(logfd);
-		return fail(err, errlen, VMCTL_FAILED, "pipe: %s",
-			    strerror(errno));
+		return errmsg_set(err, errlen, VMCTL_FAILED, "pipe: %s",
+				  strerror(errno));
 	}
 	fflush(NULL);
 	pid = fork();
@@ -282,8 +269,8 @@ static int spawn(struct vmctl_start *s, const char *dir, char *ioemu,
 		close(logfd);
 		close(errpipe[0]);
 		close(errpipe[1]);
-		return fail(err, errlen, VMCTL_FAILED, "fork: %s",
-			    strerror(e));
+		return errmsg_set(err, errlen, VMCTL_FAILED, "fork: %s",
+				  strerror(e));
 	}
 	if (pid == 0) {
 		char *args[] = { ioemu, "--daemon", "--control", sock,
@@ -300,8 +287,8 @@ static int spawn(struct vmctl_start *s, const char *dir, char *ioemu,
 	close(errpipe[0]);
 	if (n == (ssize_t)sizeof(e)) {
 		waitpid(pid, NULL, 0);
-		return fail(err, errlen, VMCTL_FAILED, "cannot run %s: %s",
-			    ioemu, strerror(e));
+		return errmsg_set(err, errlen, VMCTL_FAILED, "cannot run %s: %s",
+				  ioemu, strerror(e));
 	}
 	return wait_started(s, dir, log, pid, err, errlen);
 }
@@ -314,8 +301,8 @@ static int read_config(struct vmctl_start *s, struct vmconfig *cfg,
 	int rc;
 
 	if (!s->config_path == !s->config_xml)
-		return fail(err, errlen, VMCTL_BAD_CONFIG,
-			    "give a configuration file or domain XML");
+		return errmsg_set(err, errlen, VMCTL_BAD_CONFIG,
+				  "give a configuration file or domain XML");
 	if (s->config_path)
 		rc = vmconfig_parse_file(s->config_path, cfg, why,
 					 sizeof(why));
@@ -323,14 +310,14 @@ static int read_config(struct vmctl_start *s, struct vmconfig *cfg,
 		rc = vmconfig_parse_string(s->config_xml, "domain XML", NULL,
 					   cfg, why, sizeof(why));
 	if (rc < 0)
-		return fail(err, errlen, VMCTL_BAD_CONFIG, "%s", why);
+		return errmsg_set(err, errlen, VMCTL_BAD_CONFIG, "%s", why);
 	snprintf(s->name, sizeof(s->name), "%s", cfg->name);
 	if (vmconfig_check_files(cfg, why, sizeof(why)) < 0)
-		return fail(err, errlen, VMCTL_FAILED, "%s: %s",
-			    s->config_path ? s->config_path : s->name, why);
+		return errmsg_set(err, errlen, VMCTL_FAILED, "%s: %s",
+				  s->config_path ? s->config_path : s->name, why);
 	if (s->config_path && !realpath(s->config_path, path))
-		return fail(err, errlen, VMCTL_FAILED, "%s: %s",
-			    s->config_path, strerror(errno));
+		return errmsg_set(err, errlen, VMCTL_FAILED, "%s: %s",
+				  s->config_path, strerror(errno));
 	return VMCTL_OK;
 }
 
@@ -342,16 +329,16 @@ static int check_free(const char *dir, const char *name, char *err,
 	int fd;
 
 	if (vmdir_file(sock, sizeof(sock), dir, name, ".sock") < 0)
-		return fail(err, errlen, VMCTL_FAILED,
-			    "the control socket path %s/%s.sock is too long (limit %d bytes); set XDG_RUNTIME_DIR to a shorter directory",
-			    dir, name, VMDIR_SOCK_PATH_MAX);
+		return errmsg_set(err, errlen, VMCTL_FAILED,
+				  "the control socket path %s/%s.sock is too long (limit %d bytes); set XDG_RUNTIME_DIR to a shorter directory",
+				  dir, name, VMDIR_SOCK_PATH_MAX);
 	fd = vmdir_connect(dir, name);
 	if (fd >= 0 || fd == -EAGAIN) {
 		if (fd >= 0)
 			close(fd);
-		return fail(err, errlen, VMCTL_RUNNING,
-			    "a VM named '%s' is already running (hxenctl list shows it; 'hxenctl shutdown %s' ends it)",
-			    name, name);
+		return errmsg_set(err, errlen, VMCTL_RUNNING,
+				  "a VM named '%s' is already running (hxenctl list shows it; 'hxenctl shutdown %s' ends it)",
+				  name, name);
 	}
 	return VMCTL_OK;
 }
