@@ -51,8 +51,10 @@ HXB_MODEL=${HXT_BOCHS_MODEL:-corei7_skylake_x}
 # Seconds without output before the debugger's prompt counts as a stop.
 HXB_STILL=30
 # The boot disk: the kernel and the initramfs, which holds the Linux
-# guest's kernel and initramfs too.
-HXB_DISK_MEGS=64
+# guest's kernel and initramfs too, and hxenctl's and ioemu's libraries
+# (libxml2 brings ICU's 31 MB of data): about 65 MB.  Reading it costs
+# Bochs little; unpacking it, a few seconds.
+HXB_DISK_MEGS=128
 # What the tier needs on the host (see packaging/build-deps.sh).
 HXB_TOOLS=(bochs script syslinux mcopy mkfs.vfat cpio busybox strip)
 
