@@ -113,6 +113,11 @@ static int read_frontend(struct blkback *b)
 	return 0;
 }
 
+static uint64_t per_request_us(const struct blkback *b, uint64_t ns)
+{
+	return b->stats.requests ? ns / b->stats.requests / 1000 : 0;
+}
+
 static void disconnect(struct xendev *d)
 {
 	struct blkback *b = d->priv;
@@ -126,9 +131,13 @@ static void disconnect(struct xendev *d)
 	if (b->ring.sring)
 		grant_put(b->gnt, b->ring_ref, true);
 	memset(&b->ring, 0, sizeof(b->ring));
-	ioemu_log("%s: disconnected (%llu requests, %llu failed)",
+	ioemu_log("%s: disconnected (%llu requests, %llu failed; per request %llu us queued, %llu us served; %llu wakeups, %llu interrupts)",
 		  b->cfg.vdev, (unsigned long long)b->stats.requests,
-		  (unsigned long long)b->stats.errors);
+		  (unsigned long long)b->stats.errors,
+		  (unsigned long long)per_request_us(b, b->stats.wait_ns),
+		  (unsigned long long)per_request_us(b, b->stats.serve_ns),
+		  (unsigned long long)b->stats.wakeups,
+		  (unsigned long long)b->stats.notifies);
 }
 
 static int connect(struct xendev *d)

@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "blkif_ring.h"
@@ -32,6 +33,14 @@ _Static_assert(BLKBACK_MAX_SEGMENTS <= SEGS_PER_INDIRECT_PAGE *
 	       BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST,
 	       "indirect pages hold BLKBACK_MAX_SEGMENTS segments");
 
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
 static void kick(int efd)
 {
 	uint64_t one = 1;
@@ -42,13 +51,18 @@ static void kick(int efd)
 
 /* --- answers ------------------------------------------------------------ */
 
-static void respond(struct blkback *b, struct blk_job *job, int16_t status)
+/* Answer @job; an I/O thread picked it at @picked_ns. */
+static void respond(struct blkback *b, struct blk_job *job, int16_t status,
+		    uint64_t picked_ns)
 {
 	struct blkif_response *rsp;
 	bool wake_ring = false;
+	uint64_t done_ns = now_ns();
 	int notify;
 
 	pthread_mutex_lock(&b->lock);
+	b->stats.wait_ns += picked_ns - job->queued_ns;
+	b->stats.serve_ns += done_ns - picked_ns;
 	rsp = RING_GET_RESPONSE(&b->ring, b->ring.rsp_prod_pvt);
 	rsp->id = job->id;
 	rsp->operation = job->rsp_op;
@@ -67,6 +81,7 @@ static void respond(struct blkback *b, struct blk_job *job, int16_t status)
 		b->unpushed = 0;
 	}
 	b->stats.requests++;
+	b->stats.notifies += notify != 0;
 	if (status != BLKIF_RSP_OKAY)
 		b->stats.errors++;
 	job->next = b->free_jobs;
@@ -180,6 +195,7 @@ static int16_t do_discard(struct blkback *b, struct blk_job *job)
 
 static void do_job(struct blkback *b, struct blk_job *job)
 {
+	uint64_t picked_ns = now_ns();
 	int16_t st;
 
 	switch (job->op) {
@@ -196,7 +212,7 @@ static void do_job(struct blkback *b, struct blk_job *job)
 		st = do_discard(b, job);
 		break;
 	}
-	respond(b, job, st);
+	respond(b, job, st, picked_ns);
 }
 
 static void *io_thread(void *opaque)
@@ -378,6 +394,7 @@ static bool consume(struct blkback *b)
 			job = get_job(b);
 			if (!job)
 				return true;	/* an answer kicks us */
+			job->queued_ns = now_ns();
 			memcpy(&req, RING_GET_REQUEST(&b->ring,
 						      b->ring.req_cons),
 			       sizeof(req));
@@ -388,7 +405,7 @@ static bool consume(struct blkback *b)
 				continue;
 			}
 			bad_request(b, job, st);
-			respond(b, job, (int16_t)st);
+			respond(b, job, (int16_t)st, job->queued_ns);
 		}
 		RING_FINAL_CHECK_FOR_REQUESTS(&b->ring, more);
 	} while (more);
@@ -413,6 +430,7 @@ static void *ring_thread(void *opaque)
 			break;
 		if (p[1].revents)
 			break;
+		__atomic_fetch_add(&b->stats.wakeups, 1, __ATOMIC_RELAXED);
 		if (p[0].revents && read(b->efd, &v, sizeof(v)) < 0 &&
 		    errno != EAGAIN)
 			break;

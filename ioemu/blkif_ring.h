@@ -33,12 +33,17 @@ struct blk_job {
 	uint16_t nr_segs;
 	uint64_t sector;
 	uint64_t nr_sectors;	/* discard */
+	uint64_t queued_ns;	/* when the ring thread took it */
 	struct blkif_request_segment seg[BLKBACK_MAX_SEGMENTS];
 };
 
 struct blkback_stats {
 	uint64_t requests, errors, bad_requests;
 	uint64_t sectors_read, sectors_written, flushes, discards;
+	uint64_t wait_ns;	/* taken to picked by an I/O thread, summed */
+	uint64_t serve_ns;	/* picked to answered, summed */
+	uint64_t wakeups;	/* of the ring thread */
+	uint64_t notifies;	/* interrupts sent to the guest */
 };
 
 struct blkback {

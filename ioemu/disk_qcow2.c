@@ -107,6 +107,7 @@ struct qcow2 {
 	uint64_t next_free;	/* no cluster below it has refcount 0 */
 	uint64_t end;		/* first cluster past the file and all in use */
 	uint8_t *buf;		/* one cluster of scratch space */
+	uint8_t *zeros;		/* one cluster of zeros */
 	struct mcache l2c;	/* L2 tables */
 	struct mcache rbc;	/* refcount blocks */
 	pthread_mutex_t lock;
@@ -133,6 +134,7 @@ struct iov_cursor {
 };
 
 #define CURSOR_BATCH	64
+#define ALLOC_RUN_MAX	32	/* clusters one allocating write takes */
 
 static uint64_t get_be64(const uint8_t *p)
 {
@@ -253,6 +255,8 @@ static int meta_update(struct qcow2 *q, struct mcache *c, uint64_t table,
 	uint8_t *p;
 	int r;
 
+	if (len > sizeof(old))
+		return -EINVAL;
 	p = mcache_get(q, c, table, &r);
 	if (!p)
 		return r;
@@ -529,7 +533,7 @@ static int classify(const struct qcow2 *q, uint64_t e, bool write,
 /*
  * How guest bytes [off, off + len) are mapped: the kind of the first
  * cluster, and how far (m->len) it goes on alike and contiguously within
- * its L2 table.  A MAP_ALLOC range stops at the end of its cluster.
+ * its L2 table.  A MAP_ALLOC range spans at most ALLOC_RUN_MAX clusters.
  */
 static int map_range(struct qcow2 *q, uint64_t off, uint64_t len,
 		     bool write, struct mapping *m)
@@ -541,9 +545,12 @@ static int map_range(struct qcow2 *q, uint64_t off, uint64_t len,
 	int kind, r;
 
 	len = min_u64(len, ((l2n - l2i) << q->cluster_bits) - in);
+	if (write)
+		len = min_u64(len, ((uint64_t)ALLOC_RUN_MAX << q->cluster_bits) -
+			      in);
 	m->kind = write ? MAP_ALLOC : MAP_ZERO;
 	m->host = 0;
-	m->len = write ? min_u64(len, q->cluster_size - in) : len;
+	m->len = len;
 	if (!table)
 		return 0;
 	t = mcache_get(q, &q->l2c, table, &r);
@@ -553,8 +560,6 @@ static int map_range(struct qcow2 *q, uint64_t off, uint64_t len,
 	if (kind < 0)
 		return kind;
 	m->kind = (enum map_kind)kind;
-	if (kind == MAP_ALLOC)
-		return 0;
 	m->host += in;
 	for (done = q->cluster_size - in; done < len; done += q->cluster_size) {
 		l2i++;
@@ -620,26 +625,6 @@ static int cursor_io(struct qcow2 *q, struct iov_cursor *c, uint64_t len,
 	return 0;
 }
 
-/* Copy the next @len bytes of @c to @dst. */
-static int cursor_copy(struct iov_cursor *c, uint8_t *dst, uint64_t len)
-{
-	struct iovec v[CURSOR_BATCH];
-	size_t got;
-	int i, n;
-
-	while (len) {
-		n = cursor_take(c, len, v, CURSOR_BATCH, &got);
-		if (!got)
-			return -EINVAL;
-		for (i = 0; i < n; i++) {
-			memcpy(dst, v[i].iov_base, v[i].iov_len);
-			dst += v[i].iov_len;
-		}
-		len -= got;
-	}
-	return 0;
-}
-
 static uint64_t iov_total(const struct iovec *iov, int iovcnt)
 {
 	uint64_t len = 0;
@@ -683,43 +668,69 @@ static int get_l2_table(struct qcow2 *q, uint64_t l1i, uint64_t *table)
 }
 
 /*
- * Write @len bytes of @c at guest @off inside one cluster that needs
- * allocating (q->lock held): a whole cluster, the rest of it zeros, goes
- * to a new host cluster, or to the one a v3 "zero" entry still owns.
+ * Write @len bytes of @c into the cluster at @host from byte @in of it
+ * on; zeros fill the rest of the cluster.  The guest's buffers go to the
+ * file as they are, without a copy.
+ */
+static int write_cluster(struct qcow2 *q, struct iov_cursor *c,
+			 uint64_t host, uint64_t in, uint64_t len)
+{
+	const struct mapping m = { .kind = MAP_DATA, .host = host + in };
+	uint64_t tail = q->cluster_size - in - len;
+	int r = 0;
+
+	if (in)
+		r = raw_pwrite(q->fd, q->zeros, in, host);
+	if (!r)
+		r = cursor_io(q, c, len, &m, true);
+	if (!r && tail)
+		r = raw_pwrite(q->fd, q->zeros, tail, host + in + len);
+	return r;
+}
+
+/*
+ * Write @len bytes of @c at guest @off, a run of clusters that need
+ * allocating (q->lock held; map_range() keeps the run within one L2 table
+ * and ALLOC_RUN_MAX clusters).  Each cluster goes to a new host cluster,
+ * or to the one a v3 "zero" entry still owns, and gets its L2 entry once
+ * its data is in place: a death in between leaks that one cluster.
  */
 static int write_alloc(struct qcow2 *q, struct iov_cursor *c, uint64_t off,
 		       uint64_t len)
 {
-	uint64_t ci = off >> q->cluster_bits, table, host, e;
-	uint64_t l2i = ci & ((1ULL << q->l2_bits) - 1);
-	uint8_t *t, val[8];
+	uint64_t ci = off >> q->cluster_bits, in = off & (q->cluster_size - 1);
+	uint64_t l2i = ci & ((1ULL << q->l2_bits) - 1), table, e, host, part;
+	uint8_t val[8];
+	const uint8_t *t;
 	bool fresh;
 	int r;
 
 	r = get_l2_table(q, ci >> q->l2_bits, &table);
-	if (r)
-		return r;
-	t = mcache_get(q, &q->l2c, table, &r);
-	if (!t)
-		return r;
-	e = get_be64(t + 8 * l2i);
-	host = e & ENTRY_OFFSET;
-	fresh = !(host && (e & ENTRY_ZERO) && (e & ENTRY_COPIED));
-	if (fresh) {
-		r = alloc_cluster(q, &host);
-		if (r)
-			return r;
+	while (!r && len) {
+		t = mcache_get(q, &q->l2c, table, &r);
+		if (!t)
+			break;
+		e = get_be64(t + 8 * l2i);
+		host = e & ENTRY_OFFSET;
+		fresh = !(host && (e & ENTRY_ZERO) && (e & ENTRY_COPIED));
+		if (fresh) {
+			r = alloc_cluster(q, &host);
+			if (r)
+				break;
+		}
+		part = min_u64(len, q->cluster_size - in);
+		r = write_cluster(q, c, host, in, part);
+		if (!r) {
+			put_be64(val, host | ENTRY_COPIED);
+			r = meta_update(q, &q->l2c, table, 8 * l2i, val,
+					sizeof(val));
+		}
+		if (r && fresh)
+			put_cluster(q, host >> q->cluster_bits);
+		len -= part;
+		in = 0;
+		l2i++;
 	}
-	memset(q->buf, 0, q->cluster_size);
-	r = cursor_copy(c, q->buf + (off & (q->cluster_size - 1)), len);
-	if (!r)
-		r = raw_pwrite(q->fd, q->buf, q->cluster_size, host);
-	if (!r) {
-		put_be64(val, host | ENTRY_COPIED);
-		r = meta_update(q, &q->l2c, table, 8 * l2i, val, sizeof(val));
-	}
-	if (r && fresh)
-		put_cluster(q, host >> q->cluster_bits);
 	return r;
 }
 
@@ -1117,7 +1128,8 @@ static int setup(struct qcow2 *q, const struct qcow2_header *h,
 	q->rt_entries = ((uint64_t)h->rt_clusters << h->cluster_bits) / 8;
 	q->end = (host_size + q->cluster_size - 1) >> q->cluster_bits;
 	q->buf = malloc(q->cluster_size);
-	if (!q->buf || mcache_init(&q->l2c, q->cluster_bits, L2_CACHE_BYTES) ||
+	q->zeros = calloc(1, q->cluster_size);
+	if (!q->buf || !q->zeros || mcache_init(&q->l2c, q->cluster_bits, L2_CACHE_BYTES) ||
 	    mcache_init(&q->rbc, q->cluster_bits, RB_CACHE_BYTES))
 		return refuse(err, errlen, "%s", strerror(ENOMEM));
 	q->l1 = load_table(q->fd, q->l1_offset, q->l1_size, &r);
@@ -1187,6 +1199,7 @@ void qcow2_close(struct qcow2 *q)
 	free(q->l1);
 	free(q->rt);
 	free(q->buf);
+	free(q->zeros);
 	free(q);
 }
 

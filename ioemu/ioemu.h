@@ -85,6 +85,8 @@ enum vm_end vm_ended(struct vm *vm);
 int vcpus_create(struct vm *vm, uint64_t entry, uint64_t start_info);
 int vcpus_start(struct vm *vm);
 void vcpus_stop(struct vm *vm);
+/* --stats: each vCPU's exit counters, logged. */
+void vcpus_log_stats(struct vm *vm);
 /* Hold every vCPU out of the guest (true) or let them run again. */
 int vcpus_pause(struct vm *vm, bool pause);
 /* The guest's early output on port 0xE9 goes to this function. */

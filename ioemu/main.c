@@ -54,6 +54,7 @@ struct ioemu {
 	bool pty;
 	bool stdio;
 	bool daemon;
+	bool stats;
 	bool stdin_closed;
 	bool shutting_down;
 	bool asking;
@@ -84,6 +85,7 @@ static void usage(FILE *f)
 		"  --domid N           the guest's domain id (default 1)\n"
 		"  --control PATH      serve the control socket PATH (hxenctl)\n"
 		"  --daemon            run without a terminal (hxenctl create)\n"
+		"  --stats             log each vCPU's exit counters when the VM ends\n"
 		"  -h, --help          this help\n");
 }
 
@@ -115,6 +117,7 @@ static int parse_args(struct ioemu *io, int argc, char **argv)
 		{ "domid", required_argument, NULL, 'd' },
 		{ "control", required_argument, NULL, 'c' },
 		{ "daemon", no_argument, NULL, 'D' },
+		{ "stats", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -149,6 +152,9 @@ static int parse_args(struct ioemu *io, int argc, char **argv)
 			break;
 		case 'D':
 			io->daemon = true;
+			break;
+		case 'S':
+			io->stats = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -548,6 +554,8 @@ static enum vm_end run_once(struct ioemu *io)
 	else
 		event_loop(io);
 	vcpus_stop(vm);
+	if (io->stats)
+		vcpus_log_stats(vm);
 	end = vm_ended(vm);
 	if (end != VM_END_KILLED && end != VM_END_ERROR &&
 	    action_for(&io->cfg, end) == VM_ACTION_PRESERVE)

@@ -364,3 +364,30 @@ void vcpus_stop(struct vm *vm)
 		c->started = false;
 	}
 }
+
+void vcpus_log_stats(struct vm *vm)
+{
+	struct hxen_vcpu_stats st;
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (ioctl(vm->vcpus[i].fd, HXEN_VCPU_GET_STATS, &st) < 0) {
+			ioemu_log("vCPU %u: no counters: %s", i,
+				  strerror(errno));
+			continue;
+		}
+		ioemu_log("vCPU %u: %llu exits: %llu hlt, %llu hypercalls, %llu io, %llu mmio, %llu npf, %llu intr, %llu irq-window, %llu msr, %llu cpuid, %llu exceptions, %llu to user space",
+			  i, (unsigned long long)st.exits,
+			  (unsigned long long)st.hlt_exits,
+			  (unsigned long long)st.hypercalls,
+			  (unsigned long long)st.io_exits,
+			  (unsigned long long)st.mmio_exits,
+			  (unsigned long long)st.npf_exits,
+			  (unsigned long long)st.intr_exits,
+			  (unsigned long long)st.irq_window_exits,
+			  (unsigned long long)st.msr_exits,
+			  (unsigned long long)st.cpuid_exits,
+			  (unsigned long long)st.exception_exits,
+			  (unsigned long long)st.user_exits);
+	}
+}
