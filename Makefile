@@ -4,7 +4,8 @@
 #   make module     build hxen.ko against the running kernel, or KDIR=/path
 #   make check      run every test tier; ends with "N passed, N failed"
 #   make demo       boot the sandbox and show hxen working in it
-#   make bench      exit costs on hxen against kvm_amd, as ratios
+#   make bench      exit costs, disk throughput and boot time on hxen
+#                   against kvm_amd, as ratios
 #   make deb|rpm    build packages (deb also makes a local apt repository)
 #   make install    install tools (virthxend in sbin), udev rule, sysusers,
 #                   modules-load and the DKMS source tree under

@@ -1,10 +1,14 @@
 #!/bin/bash
-# Exit-cost benchmark: boot the 6.1 sandbox (KVM there takes SVM only
-# while its own guests run, so hxen and kvm_amd can take turns in one
-# boot), run the same guests on hxen and on kvm_amd, print ns per exit
-# and the ratio hxen/KVM.  Prints figures; it is not a pass/fail test.
+# Benchmarks: boot the 6.1 sandbox (KVM there takes SVM only while its
+# own guests run, so hxen and kvm_amd can take turns in one boot), run
+# the same guests on hxen and on kvm_amd and print the figures of each
+# and the ratios hxen/KVM: ns per exit, disk throughput (a Linux guest on
+# the same qcow2 image, PV disk against virtio-blk; each figure the
+# median of HXT_BENCH_ROUNDS rounds, default 3) and Linux boot time.
+# Prints figures; it is not a pass/fail test.
 #
 #   tests/bench/run.sh [LINE]      (default 6.1)
+#   HXT_BENCH_ONLY=exit|disk|boot  one of the three
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # QEMU+KVM boots Linux nested under the software CPU: allow for it.

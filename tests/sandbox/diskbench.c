@@ -12,9 +12,12 @@
  * Sequential: 1 MiB requests over the first SPAN bytes of the device.
  * Random: 4 KiB requests at random 4 KiB offsets in SPAN, one at a time,
  * for SECONDS each.  Everything is O_DIRECT, so the guest's page cache
- * takes no part; writes end with fdatasync.
+ * takes no part; writes end with fdatasync.  The four run ROUNDS times
+ * (each round's figures on HXG-BENCH-ROUND lines); the HXG-BENCH lines
+ * give the median, so that one slow round (the first, while the machine
+ * warms up) does not decide the figure.
  *
- *   diskbench DEVICE [SPAN-MIB [SECONDS]]
+ *   diskbench DEVICE [SPAN-MIB [SECONDS [ROUNDS]]]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -50,9 +53,10 @@ static int io(int fd, void *buf, size_t len, off_t off, int write)
 	return 0;
 }
 
-static int sequential(int fd, void *buf, off_t span, int write)
+/* MB/s of sequential 1 MiB requests over @span; < 0 on an error. */
+static double sequential(int fd, void *buf, off_t span, int write)
 {
-	double t0 = now(), t;
+	double t0 = now();
 	off_t off;
 
 	for (off = 0; off + SEQ_BLOCK <= span; off += SEQ_BLOCK)
@@ -60,56 +64,85 @@ static int sequential(int fd, void *buf, off_t span, int write)
 			return -1;
 	if (write && fdatasync(fd))
 		return -1;
-	t = now() - t0;
-	printf("HXG-BENCH: seq-%s MBps %.1f\n", write ? "write" : "read",
-	       (double)span / (1 << 20) / t);
-	return 0;
+	return (double)span / (1 << 20) / (now() - t0);
 }
 
-static int random_io(int fd, void *buf, off_t span, double secs, int write)
+/* IOPS of 4 KiB requests at random offsets; < 0 on an error. */
+static double random_io(int fd, void *buf, off_t span, double secs,
+			int write, uint32_t *x)
 {
 	uint64_t blocks = (uint64_t)span / RAND_BLOCK, n = 0;
-	uint32_t x = 12345;
-	double t0 = now(), t;
+	double t0 = now();
 
 	do {
-		x = x * 1103515245 + 12345;
+		*x = *x * 1103515245 + 12345;
 		if (io(fd, buf, RAND_BLOCK,
-		       (off_t)((x >> 4) % blocks) * RAND_BLOCK, write))
+		       (off_t)((*x >> 4) % blocks) * RAND_BLOCK, write))
 			return -1;
 		n++;
 	} while ((n & 15) || now() - t0 < secs);
 	if (write && fdatasync(fd))
 		return -1;
-	t = now() - t0;
-	printf("HXG-BENCH: rand-%s IOPS %.0f\n", write ? "write" : "read",
-	       (double)n / t);
-	return 0;
+	return (double)n / (now() - t0);
 }
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+#define FIGURES		4
+#define MAX_ROUNDS	9
+
+static const char *const names[FIGURES] = {
+	"seq-write MBps", "seq-read MBps", "rand-write IOPS", "rand-read IOPS"
+};
 
 int main(int argc, char **argv)
 {
+	double fig[FIGURES][MAX_ROUNDS], secs;
+	uint32_t x = 12345;
+	int fd, r, i, rounds;
 	off_t span;
-	double secs;
 	void *buf;
-	int fd;
 
-	if (argc < 2 || argc > 4) {
-		fprintf(stderr, "usage: diskbench DEVICE [SPAN-MIB [SECONDS]]\n");
+	if (argc < 2 || argc > 5) {
+		fprintf(stderr, "usage: diskbench DEVICE [SPAN-MIB [SECONDS [ROUNDS]]]\n");
 		return 2;
 	}
 	span = (off_t)(argc > 2 ? atoi(argv[2]) : 32) << 20;
 	secs = argc > 3 ? atof(argv[3]) : 3.0;
+	rounds = argc > 4 ? atoi(argv[4]) : 1;
+	if (span < SEQ_BLOCK || rounds < 1 || rounds > MAX_ROUNDS) {
+		fprintf(stderr, "diskbench: SPAN-MIB must be 1 or more, ROUNDS 1 to %d\n",
+			MAX_ROUNDS);
+		return 2;
+	}
 	fd = open(argv[1], O_RDWR | O_DIRECT);
 	if (fd < 0 || posix_memalign(&buf, 4096, SEQ_BLOCK)) {
 		fprintf(stderr, "diskbench: %s: %s\n", argv[1], strerror(errno));
 		return 1;
 	}
 	memset(buf, 0xa5, SEQ_BLOCK);
-	if (sequential(fd, buf, span, 1) || sequential(fd, buf, span, 0) ||
-	    random_io(fd, buf, span, secs, 1) ||
-	    random_io(fd, buf, span, secs, 0))
-		return 1;
+	for (r = 0; r < rounds; r++) {
+		fig[0][r] = sequential(fd, buf, span, 1);
+		fig[1][r] = sequential(fd, buf, span, 0);
+		fig[2][r] = random_io(fd, buf, span, secs, 1, &x);
+		fig[3][r] = random_io(fd, buf, span, secs, 0, &x);
+		for (i = 0; i < FIGURES; i++) {
+			if (fig[i][r] < 0)
+				return 1;
+			printf("HXG-BENCH-ROUND %d: %s %.1f\n", r + 1, names[i],
+			       fig[i][r]);
+		}
+	}
+	/* The median of the rounds (the upper one of an even count). */
+	for (i = 0; i < FIGURES; i++) {
+		qsort(fig[i], (size_t)rounds, sizeof(double), cmp_double);
+		printf("HXG-BENCH: %s %.1f\n", names[i], fig[i][rounds / 2]);
+	}
 	printf("HXG-BENCH: done\n");
 	close(fd);
 	return 0;

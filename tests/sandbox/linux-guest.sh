@@ -66,12 +66,29 @@ hxs_guest_initrd() {
 		mount -t proc proc /proc
 		mount -t sysfs sys /sys
 		mount -t devtmpfs dev /dev 2>/dev/null
-		for m in $(cat /lib/hxg/order); do insmod "/lib/hxg/$m"; done
+		# Options for a module, from the command line as modprobe
+		# takes them (module.option=value).
+		for m in $(cat /lib/hxg/order); do
+			n=$(echo "${m%.ko}" | tr - _)
+			o=""
+			for a in $(cat /proc/cmdline); do
+				case $a in "$n".*) o="$o ${a#"$n".}" ;; esac
+			done
+			# shellcheck disable=SC2086 # one word per option
+			insmod "/lib/hxg/$m" $o
+		done
 		echo "HXG: init running on $(grep -c ^processor /proc/cpuinfo) cpus"
-		# hxg.bench=DEVICE: the disk benchmark, then power off.
+		# hxg.bench=DEVICE[,SPAN-MIB[,SECONDS[,ROUNDS]]]: the disk
+		# benchmark, then power off.
 		for a in $(cat /proc/cmdline); do
 			case $a in
-			hxg.bench=*) diskbench "${a#hxg.bench=}" 32 3; poweroff -f ;;
+			hxg.bench=*)
+				IFS=, read -r dev span secs rounds <<-EOF3
+					${a#hxg.bench=}
+				EOF3
+				diskbench "$dev" "${span:-32}" "${secs:-3}" "${rounds:-1}"
+				poweroff -f
+				;;
 			esac
 		done
 		export PS1='hxg# '
