@@ -131,13 +131,16 @@ static void disconnect(struct xendev *d)
 	if (b->ring.sring)
 		grant_put(b->gnt, b->ring_ref, true);
 	memset(&b->ring, 0, sizeof(b->ring));
-	ioemu_log("%s: disconnected (%llu requests, %llu failed; per request %llu us queued, %llu us served; %llu wakeups, %llu interrupts)",
+	ioemu_log("%s: disconnected (%llu requests, %llu failed, %llu interrupts)",
 		  b->cfg.vdev, (unsigned long long)b->stats.requests,
 		  (unsigned long long)b->stats.errors,
-		  (unsigned long long)per_request_us(b, b->stats.wait_ns),
-		  (unsigned long long)per_request_us(b, b->stats.serve_ns),
-		  (unsigned long long)b->stats.wakeups,
 		  (unsigned long long)b->stats.notifies);
+	if (b->vm && b->vm->stats)
+		ioemu_log("%s: per request %llu us queued, %llu us served; %llu ring wakeups",
+			  b->cfg.vdev,
+			  (unsigned long long)per_request_us(b, b->stats.wait_ns),
+			  (unsigned long long)per_request_us(b, b->stats.serve_ns),
+			  (unsigned long long)b->stats.wakeups);
 }
 
 static int connect(struct xendev *d)

@@ -59,6 +59,7 @@ struct vm {
 	unsigned long io_unhandled, mmio_unhandled;
 	bool paused;
 	pthread_cond_t unpaused;
+	bool stats;			/* --stats: time each disk request */
 };
 
 /* vm.c */

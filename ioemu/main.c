@@ -85,7 +85,8 @@ static void usage(FILE *f)
 		"  --domid N           the guest's domain id (default 1)\n"
 		"  --control PATH      serve the control socket PATH (hxenctl)\n"
 		"  --daemon            run without a terminal (hxenctl create)\n"
-		"  --stats             log each vCPU's exit counters when the VM ends\n"
+		"  --stats             time disk requests; log each vCPU's exit counters\n"
+		"                      when the VM ends\n"
 		"  -h, --help          this help\n");
 }
 
@@ -536,6 +537,7 @@ static enum vm_end run_once(struct ioemu *io)
 
 	memset(vm, 0, sizeof(*vm));
 	vm->name = io->cfg.name;
+	vm->stats = io->stats;
 	vm->domid = io->domid;
 	vm->mem_bytes = io->cfg.memory_mib << 20;
 	vm->nr_vcpus = io->cfg.vcpus;

@@ -429,7 +429,7 @@ lg_disk_bench() {
 			say "BENCH: disk: the $side run did not finish: $(tail -c 300 "/tmp/db-$side.out" | tr '\n' ' ')"
 		grep -h 'HXG-BENCH-ROUND' "/tmp/db-$side.out" | tr -d '\r' | sed "s/^HXG-BENCH-ROUND/disk qcow2 $side round/" |
 			while IFS= read -r l; do say "BENCH: $l"; done
-		grep -h 'disconnected\|exits:' "/tmp/db-$side.err" | sed "s/^ioemu: /disk qcow2 $side: /" |
+		grep -h 'disconnected\|per request\|exits:' "/tmp/db-$side.err" | sed "s/^ioemu: /disk qcow2 $side: /" |
 			while IFS= read -r l; do say "BENCH: $l"; done
 	done
 	# KVM nested under the software CPU now and then stalls in early
