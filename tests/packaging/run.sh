@@ -376,6 +376,12 @@ if [ -n "$rpm_hxen" ] && [ -n "$rpm_dkms" ]; then
 		exit 0
 	EOF
 	chmod +x "$tmp/dkmsstub/dkms"
+	# A machine without kernels may have no /lib/modules to mount over;
+	# create it for the test and remove it again after.
+	made_modules=
+	if [ ! -e /lib/modules ]; then
+		mkdir /lib/modules && made_modules=1
+	fi
 	runpost() {
 		rm -f "$tmp/dkms-calls.log" "$tmp/dkms-added"
 		STUB_BUILD_RC=$1 STUB_OLD=${2:-} unshare -m sh -c 'mount --bind "$1" /lib/modules && PATH="$2:$PATH" sh "$3" 1' \
@@ -406,6 +412,7 @@ if [ -n "$rpm_hxen" ] && [ -n "$rpm_dkms" ]; then
 	else
 		t_fail packaging/rpm-dkms-post-upgrade-removes-old "calls: $(tr '\n' ';' <"$tmp/dkms-calls.log" 2>/dev/null)"
 	fi
+	[ -z "$made_modules" ] || rmdir /lib/modules
 else
 	for n in rpm-files-hxen rpm-files-hxen-dkms rpm-arch-requires rpm-udev-rule-mode \
 		rpm-dkms-scripts rpm-hxen-pre-group rpm-post-no-rm-chown \
