@@ -131,8 +131,9 @@ static void disconnect(struct xendev *d)
 	if (b->ring.sring)
 		grant_put(b->gnt, b->ring_ref, true);
 	memset(&b->ring, 0, sizeof(b->ring));
-	ioemu_log("%s: disconnected (%llu requests, %llu failed, %llu interrupts)",
+	ioemu_log("%s: disconnected (%llu requests, %llu merged, %llu failed, %llu interrupts)",
 		  b->cfg.vdev, (unsigned long long)b->stats.requests,
+		  (unsigned long long)b->stats.merged,
 		  (unsigned long long)b->stats.errors,
 		  (unsigned long long)b->stats.notifies);
 	if (b->vm && b->vm->stats)

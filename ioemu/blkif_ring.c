@@ -4,7 +4,9 @@
  * each request out of the shared page before it looks at it, checks it
  * whole (operation, segment count and sectors, the disk's bounds) and
  * queues it; the I/O threads take the granted pages (grant.c), read or
- * write the image, and answer.  At most one request per ring slot is in
+ * write the image, and answer.  Requests that continue each other on the
+ * disk and wait in the queue together are done as one transfer (each is
+ * still answered on its own).  At most one request per ring slot is in
  * flight, so an answer always has a free slot, whatever the guest does
  * with the indexes; a guest whose producer index runs more than a ring
  * ahead has broken the protocol and is no longer served.
@@ -54,42 +56,49 @@ static void kick(int efd)
 
 /* --- answers ------------------------------------------------------------ */
 
-/* Answer @job; an I/O thread picked it at @picked_ns. */
-static void respond(struct blkback *b, struct blk_job *job, int16_t status,
+/*
+ * Answer @head and the jobs chained to it, each with its status; an I/O
+ * thread picked them at @picked_ns.
+ */
+static void respond(struct blkback *b, struct blk_job *head,
 		    uint64_t picked_ns)
 {
 	struct blkif_response *rsp;
+	struct blk_job *job, *next;
 	bool wake_ring = false;
 	uint64_t done_ns = stamp(b);
-	int notify;
+	int notify = 0;
 
 	pthread_mutex_lock(&b->lock);
-	b->stats.wait_ns += picked_ns - job->queued_ns;
-	b->stats.serve_ns += done_ns - picked_ns;
-	rsp = RING_GET_RESPONSE(&b->ring, b->ring.rsp_prod_pvt);
-	rsp->id = job->id;
-	rsp->operation = job->rsp_op;
-	rsp->status = status;
-	b->ring.rsp_prod_pvt++;
-	b->unpushed++;
+	for (job = head; job; job = next) {
+		next = job->chain;
+		b->stats.wait_ns += picked_ns - job->queued_ns;
+		b->stats.serve_ns += done_ns - picked_ns;
+		rsp = RING_GET_RESPONSE(&b->ring, b->ring.rsp_prod_pvt);
+		rsp->id = job->id;
+		rsp->operation = job->rsp_op;
+		rsp->status = job->status;
+		b->ring.rsp_prod_pvt++;
+		b->unpushed++;
+		b->stats.requests++;
+		if (job->status != BLKIF_RSP_OKAY)
+			b->stats.errors++;
+		job->chain = NULL;
+		job->next = b->free_jobs;
+		b->free_jobs = job;
+		b->in_flight--;
+	}
 	/*
 	 * Answers done while others are still in flight wait for them (up
 	 * to BLKBACK_PUSH_BATCH): a request split in several reaches the
-	 * guest as one interrupt, not one each.  The last request in
-	 * flight always pushes, so no answer waits for ever.
+	 * guest as one interrupt, not one each.  The last answers in
+	 * flight always push, so no answer waits for ever.
 	 */
-	notify = 0;
-	if (b->in_flight == 1 || b->unpushed >= BLKBACK_PUSH_BATCH) {
+	if (!b->in_flight || b->unpushed >= BLKBACK_PUSH_BATCH) {
 		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&b->ring, notify);
 		b->unpushed = 0;
 	}
-	b->stats.requests++;
 	b->stats.notifies += notify != 0;
-	if (status != BLKIF_RSP_OKAY)
-		b->stats.errors++;
-	job->next = b->free_jobs;
-	b->free_jobs = job;
-	b->in_flight--;
 	if (b->ring_waits) {
 		b->ring_waits = false;
 		wake_ring = true;
@@ -104,7 +113,7 @@ static void respond(struct blkback *b, struct blk_job *job, int16_t status,
 
 /* --- the I/O threads ---------------------------------------------------- */
 
-/* Let go of the first @n pages of @job. */
+/* Let go of the pages of the first @n segments of @job. */
 static void put_pages(struct blkback *b, const struct blk_job *job,
 		      unsigned int n, bool device_writes)
 {
@@ -114,40 +123,74 @@ static void put_pages(struct blkback *b, const struct blk_job *job,
 		grant_put(b->gnt, job->seg[i].gref, device_writes);
 }
 
-static int16_t do_rw(struct blkback *b, struct blk_job *job, bool write)
+/*
+ * Map @job's segments into @iov.  Returns how many it mapped: all of
+ * them, or up to a bad grant (with nothing held).
+ */
+static unsigned int get_pages(struct blkback *b, const struct blk_job *job,
+			      struct iovec *iov, bool device_writes)
 {
-	struct iovec iov[BLKBACK_MAX_SEGMENTS];
-	uint64_t sectors = 0;
+	const struct blkif_request_segment *s;
 	unsigned int i;
 	uint8_t *page;
-	int err;
 
 	for (i = 0; i < job->nr_segs; i++) {
-		const struct blkif_request_segment *s = &job->seg[i];
-
-		/* A read from the disk writes into the guest's page. */
-		page = grant_get(b->gnt, s->gref, !write);
+		s = &job->seg[i];
+		page = grant_get(b->gnt, s->gref, device_writes);
 		if (!page) {
-			put_pages(b, job, i, !write);
-			ioemu_log("%s: request with a bad grant (ref %u)",
-				  b->cfg.vdev, s->gref);
-			return BLKIF_RSP_ERROR;
+			put_pages(b, job, i, device_writes);
+			return i;
 		}
 		iov[i].iov_base = page + (s->first_sect << SECTOR_SHIFT);
 		iov[i].iov_len = (size_t)(s->last_sect - s->first_sect + 1)
 				 << SECTOR_SHIFT;
-		sectors += s->last_sect - s->first_sect + 1;
 	}
-	err = write ? disk_pwritev(b->disk, iov, (int)job->nr_segs,
-				   job->sector << SECTOR_SHIFT) :
-		      disk_preadv(b->disk, iov, (int)job->nr_segs,
-				  job->sector << SECTOR_SHIFT);
-	put_pages(b, job, job->nr_segs, !write);
+	return i;
+}
+
+/*
+ * One transfer for @head and the next @count - 1 jobs of its chain
+ * (contiguous on the disk, BLKBACK_MERGE_SEGS segments at most).  Only a
+ * transfer of one job logs its failure: a failed merged transfer is done
+ * again job by job.
+ */
+static int16_t transfer(struct blkback *b, struct blk_job *head,
+			unsigned int count, bool write)
+{
+	struct iovec iov[BLKBACK_MERGE_SEGS];
+	struct blk_job *job, *held;
+	uint64_t sectors = 0;
+	unsigned int i, got, n = 0;
+	int err;
+
+	/* A read from the disk writes into the guest's pages. */
+	for (job = head, i = 0; i < count; job = job->chain, i++) {
+		got = get_pages(b, job, iov + n, !write);
+		if (got < job->nr_segs)
+			break;
+		n += job->nr_segs;
+		sectors += job->nr_sectors;
+	}
+	if (i < count) {
+		if (count == 1)
+			ioemu_log("%s: request with a bad grant (ref %u)",
+				  b->cfg.vdev, job->seg[got].gref);
+		err = -EFAULT;
+	} else {
+		err = write ? disk_pwritev(b->disk, iov, (int)n,
+					   head->sector << SECTOR_SHIFT) :
+			      disk_preadv(b->disk, iov, (int)n,
+					  head->sector << SECTOR_SHIFT);
+	}
+	for (held = head; held != job; held = held->chain)
+		put_pages(b, held, held->nr_segs, !write);
 	if (err) {
-		ioemu_log("%s: %s of %llu sectors at %llu failed: %s",
-			  b->cfg.vdev, write ? "write" : "read",
-			  (unsigned long long)sectors,
-			  (unsigned long long)job->sector, strerror(-err));
+		if (count == 1 && err != -EFAULT)
+			ioemu_log("%s: %s of %llu sectors at %llu failed: %s",
+				  b->cfg.vdev, write ? "write" : "read",
+				  (unsigned long long)sectors,
+				  (unsigned long long)head->sector,
+				  strerror(-err));
 		return BLKIF_RSP_ERROR;
 	}
 	pthread_mutex_lock(&b->lock);
@@ -159,6 +202,25 @@ static int16_t do_rw(struct blkback *b, struct blk_job *job, bool write)
 	return BLKIF_RSP_OKAY;
 }
 
+/* Read or write @head and its chain; each job gets its own status. */
+static void do_rw(struct blkback *b, struct blk_job *head, bool write)
+{
+	unsigned int count = 0;
+	struct blk_job *job;
+	int16_t st;
+
+	for (job = head; job; job = job->chain)
+		count++;
+	st = transfer(b, head, count, write);
+	for (job = head; job; job = job->chain)
+		job->status = st;
+	if (st == BLKIF_RSP_OKAY || count == 1)
+		return;
+	/* Only the requests that fail alone are answered with an error. */
+	for (job = head; job; job = job->chain)
+		job->status = transfer(b, job, 1, write);
+}
+
 static int16_t do_flush(struct blkback *b, struct blk_job *job)
 {
 	int16_t st = BLKIF_RSP_OKAY;
@@ -166,7 +228,7 @@ static int16_t do_flush(struct blkback *b, struct blk_job *job)
 
 	/* Data in a flush request is written first, then made durable. */
 	if (job->nr_segs)
-		st = do_rw(b, job, true);
+		st = transfer(b, job, 1, true);
 	if (st != BLKIF_RSP_OKAY)
 		return st;
 	err = disk_flush(b->disk);
@@ -199,23 +261,54 @@ static int16_t do_discard(struct blkback *b, struct blk_job *job)
 static void do_job(struct blkback *b, struct blk_job *job)
 {
 	uint64_t picked_ns = stamp(b);
-	int16_t st;
 
 	switch (job->op) {
 	case BLKIF_OP_READ:
-		st = do_rw(b, job, false);
+		do_rw(b, job, false);
 		break;
 	case BLKIF_OP_WRITE:
-		st = do_rw(b, job, true);
+		do_rw(b, job, true);
 		break;
 	case BLKIF_OP_FLUSH_DISKCACHE:
-		st = do_flush(b, job);
+		job->status = do_flush(b, job);
 		break;
 	default:
-		st = do_discard(b, job);
+		job->status = do_discard(b, job);
 		break;
 	}
-	respond(b, job, st, picked_ns);
+	respond(b, job, picked_ns);
+}
+
+/* Does @job read or write on from where @prev ends? */
+static bool continues(const struct blk_job *prev, const struct blk_job *job)
+{
+	return (job->op == BLKIF_OP_READ || job->op == BLKIF_OP_WRITE) &&
+	       prev->op == job->op &&
+	       prev->sector + prev->nr_sectors == job->sector;
+}
+
+/*
+ * Take the first queued job, with the jobs queued right after it that
+ * continue it on the disk chained to it.  Called with the lock held.
+ */
+static struct blk_job *take_jobs(struct blkback *b)
+{
+	struct blk_job *head = b->queue, *tail = head, *next;
+	unsigned int segs = head->nr_segs;
+
+	b->queue = head->next;
+	while ((next = b->queue) && continues(tail, next) &&
+	       segs + next->nr_segs <= BLKBACK_MERGE_SEGS) {
+		b->queue = next->next;
+		tail->chain = next;
+		tail = next;
+		segs += next->nr_segs;
+		b->stats.merged++;
+	}
+	tail->chain = NULL;
+	if (!b->queue)
+		b->queue_tail = &b->queue;
+	return head;
 }
 
 static void *io_thread(void *opaque)
@@ -229,10 +322,7 @@ static void *io_thread(void *opaque)
 			pthread_cond_wait(&b->work, &b->lock);
 		if (!b->queue)
 			break;
-		job = b->queue;
-		b->queue = job->next;
-		if (!b->queue)
-			b->queue_tail = &b->queue;
+		job = take_jobs(b);
 		pthread_mutex_unlock(&b->lock);
 		do_job(b, job);
 		pthread_mutex_lock(&b->lock);
@@ -256,6 +346,7 @@ static bool segs_ok(struct blkback *b, struct blk_job *job, bool write)
 			return false;
 		sectors += job->seg[i].last_sect - job->seg[i].first_sect + 1;
 	}
+	job->nr_sectors = sectors;
 	return job->sector <= b->sectors && sectors <= b->sectors - job->sector;
 }
 
@@ -297,6 +388,8 @@ static int parse(struct blkback *b, const union blkif_sring_entry *req,
 	job->rsp_op = job->op = rw->operation;
 	job->sector = rw->sector_number;
 	job->nr_segs = 0;
+	job->nr_sectors = 0;
+	job->chain = NULL;
 	switch (rw->operation) {
 	case BLKIF_OP_READ:
 	case BLKIF_OP_WRITE:
@@ -367,21 +460,33 @@ static struct blk_job *get_job(struct blkback *b)
 	return job;
 }
 
-static void queue_job(struct blkback *b, struct blk_job *job)
+/*
+ * Queue the jobs of @batch (@runs runs of contiguous ones) at once, so
+ * that an I/O thread finds a run whole and does it in one transfer.
+ */
+static void queue_jobs(struct blkback *b, struct blk_job *batch,
+		       struct blk_job **batch_tail, unsigned int runs)
 {
+	if (!batch)
+		return;
 	pthread_mutex_lock(&b->lock);
-	job->next = NULL;
-	*b->queue_tail = job;
-	b->queue_tail = &job->next;
-	pthread_cond_signal(&b->work);
+	*b->queue_tail = batch;
+	b->queue_tail = batch_tail;
+	if (runs >= b->nr_io_threads)
+		pthread_cond_broadcast(&b->work);
+	else
+		while (runs--)
+			pthread_cond_signal(&b->work);
 	pthread_mutex_unlock(&b->lock);
 }
 
 /* Take every request the guest has made; false once it broke the ring. */
 static bool consume(struct blkback *b)
 {
+	struct blk_job *batch = NULL, **tail = &batch, *job, *prev = NULL;
 	union blkif_sring_entry req;
-	struct blk_job *job;
+	unsigned int runs = 0;
+	bool ok = true;
 	RING_IDX rp;
 	int more, st;
 
@@ -391,12 +496,13 @@ static bool consume(struct blkback *b)
 		if (rp - b->ring.req_cons > BLKBACK_RING_SLOTS) {
 			ioemu_log("%s: the guest broke the ring (producer %u, consumer %u); disk stopped",
 				  b->cfg.vdev, rp, b->ring.req_cons);
-			return false;
+			ok = false;
+			break;
 		}
 		while (b->ring.req_cons != rp) {
 			job = get_job(b);
 			if (!job)
-				return true;	/* an answer kicks us */
+				goto out;	/* an answer kicks us */
 			job->queued_ns = stamp(b);
 			memcpy(&req, RING_GET_REQUEST(&b->ring,
 						      b->ring.req_cons),
@@ -404,15 +510,23 @@ static bool consume(struct blkback *b)
 			b->ring.req_cons++;
 			st = parse(b, &req, job);
 			if (st == 1) {
-				queue_job(b, job);
+				if (!prev || !continues(prev, job))
+					runs++;
+				job->next = NULL;
+				*tail = job;
+				tail = &job->next;
+				prev = job;
 				continue;
 			}
 			bad_request(b, job, st);
-			respond(b, job, (int16_t)st, job->queued_ns);
+			job->status = (int16_t)st;
+			respond(b, job, job->queued_ns);
 		}
 		RING_FINAL_CHECK_FOR_REQUESTS(&b->ring, more);
 	} while (more);
-	return true;
+out:
+	queue_jobs(b, batch, tail, runs);
+	return ok;
 }
 
 static void *ring_thread(void *opaque)

@@ -24,9 +24,17 @@
 #define BLKBACK_MAX_SEGMENTS	256
 #define BLKBACK_IO_THREADS	4
 #define BLKBACK_RING_SLOTS	32	/* __CONST_RING_SIZE(blkif, 4096) */
+/*
+ * Contiguous reads (or writes) waiting in the queue together are done as
+ * one transfer of up to this many segments (IOV_MAX): blkfront splits a
+ * large transfer into requests of 32 segments unless told otherwise.
+ */
+#define BLKBACK_MERGE_SEGS	1024
 
 struct blk_job {
-	struct blk_job *next;
+	struct blk_job *next;	/* in the queue, or free */
+	struct blk_job *chain;	/* contiguous with this one, done with it */
+	int16_t status;		/* the answer, once done */
 	uint64_t id;		/* the guest's, echoed */
 	uint8_t rsp_op;		/* the operation, echoed */
 	uint8_t op;		/* BLKIF_OP_READ, _WRITE, _FLUSH_DISKCACHE, _DISCARD */
@@ -44,6 +52,7 @@ struct blkback_stats {
 	uint64_t serve_ns;	/* picked to answered, summed */
 	uint64_t wakeups;	/* of the ring thread */
 	uint64_t notifies;	/* interrupts sent to the guest */
+	uint64_t merged;	/* requests done in another's transfer */
 };
 
 struct blkback {

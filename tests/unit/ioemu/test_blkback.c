@@ -319,6 +319,100 @@ static void test_many(struct blkback *b)
 	EXPECT("ring/stats-count-them", b->stats.requests >= 200);
 }
 
+/* Put a read or write of @nsegs pages from @gfn at @sector on the ring. */
+static void put_rw(uint8_t op, uint64_t sector, uint32_t ref, uint32_t gfn,
+		   unsigned int nsegs)
+{
+	struct blkif_request *req = RING_GET_REQUEST(&front, front.req_prod_pvt);
+	unsigned int i;
+
+	memset(req, 0, sizeof(*req));
+	req->operation = op;
+	req->nr_segments = (uint8_t)nsegs;
+	req->id = 500 + front.req_prod_pvt;
+	req->sector_number = sector;
+	for (i = 0; i < nsegs; i++) {
+		grant(ref + i, gfn + i, 0, op == BLKIF_OP_WRITE);
+		req->seg[i].gref = ref + i;
+		req->seg[i].last_sect = 7;
+	}
+	front.req_prod_pvt++;
+}
+
+/*
+ * Requests that continue each other, put on the ring together, are done
+ * as one transfer and still answered one by one; one with a bad grant in
+ * such a run fails alone.
+ */
+static void test_merge(struct blkback *b)
+{
+	uint8_t want[8 * 4096];
+	uint64_t merged0 = b->stats.merged, ids = 0, id;
+	unsigned int i, ok = 0;
+
+	for (i = 0; i < sizeof(want); i++)
+		want[i] = (uint8_t)(i * 11 + 5);
+	memcpy(page(DATA_GFN), want, sizeof(want));
+	/* Four writes of two pages each: sectors 256..319. */
+	for (i = 0; i < 4; i++)
+		put_rw(BLKIF_OP_WRITE, 256 + i * 16, 300 + i * 2,
+		       DATA_GFN + i * 2, 2);
+	kick_backend(b);
+	for (i = 0; i < 4; i++)
+		if (wait_response(&id) == 0 && id >= 500) {
+			ok++;
+			ids |= 1ull << ((id - 500) % 64);
+		}
+	EXPECT("merge/writes-each-answered", ok == 4 &&
+	       __builtin_popcountll(ids) == 4);
+	EXPECT("merge/writes-done-as-one", b->stats.merged - merged0 == 3);
+	EXPECT("merge/writes-reached-image",
+	       image_holds(256 * 512, want, sizeof(want)));
+	/* Read them back in the other order of pages: 8 one-page reads. */
+	memset(page(DATA_GFN), 0, sizeof(want));
+	merged0 = b->stats.merged;
+	for (i = 0; i < 8; i++)
+		put_rw(BLKIF_OP_READ, 256 + i * 8, 320 + i,
+		       DATA_GFN + 7 - i, 1);
+	kick_backend(b);
+	for (i = 0, ok = 0; i < 8; i++)
+		ok += wait_response(NULL) == 0;
+	EXPECT("merge/reads-each-answered", ok == 8);
+	EXPECT("merge/reads-done-as-one", b->stats.merged - merged0 == 7);
+	for (i = 0, ok = 0; i < 8; i++)
+		ok += !memcmp(page(DATA_GFN + 7 - i), want + i * 4096, 4096);
+	EXPECT("merge/reads-fill-each-page", ok == 8);
+	EXPECT("merge/grants-let-go", grants_idle());
+	/* A gap, or a write after reads, starts another transfer. */
+	merged0 = b->stats.merged;
+	put_rw(BLKIF_OP_READ, 256, 330, DATA_GFN, 1);
+	put_rw(BLKIF_OP_READ, 272, 331, DATA_GFN + 1, 1);
+	put_rw(BLKIF_OP_WRITE, 280, 332, DATA_GFN + 2, 1);
+	kick_backend(b);
+	for (i = 0, ok = 0; i < 3; i++)
+		ok += wait_response(NULL) == 0;
+	EXPECT("merge/gap-or-other-op-not-merged",
+	       ok == 3 && b->stats.merged == merged0);
+	/* The third of four reads has a grant the guest took back. */
+	memset(page(DATA_GFN), 0, sizeof(want));
+	for (i = 0; i < 4; i++)
+		put_rw(BLKIF_OP_READ, 256 + i * 8, 340 + i, DATA_GFN + i, 1);
+	entries[342].flags = 0;
+	kick_backend(b);
+	for (i = 0, ok = 0, ids = 0; i < 4; i++) {
+		if (wait_response(&id) == 0)
+			ok++;
+		else
+			ids = id;
+	}
+	EXPECT("merge/bad-grant-fails-alone", ok == 3 &&
+	       ids == 500 + front.req_prod_pvt - 2);
+	EXPECT("merge/others-still-read",
+	       !memcmp(page(DATA_GFN), want, 2 * 4096) &&
+	       !memcmp(page(DATA_GFN + 3), want + 3 * 4096, 4096));
+	EXPECT("merge/grants-let-go-after-failure", grants_idle());
+}
+
 /* A producer index a whole ring ahead: the backend stops serving. */
 static void test_broken(struct blkback *b)
 {
@@ -385,6 +479,7 @@ int main(void)
 	test_bad_segments(b);
 	test_indirect(b);
 	test_many(b);
+	test_merge(b);
 	test_broken(b);
 	blkif_ring_stop(b);
 	EXPECT("ring/stops-idle", b->in_flight == 0);
