@@ -37,6 +37,8 @@ struct vcpu {
 	bool started;
 };
 
+#define PORT_COUNT	65536	/* x86 I/O ports */
+
 struct vm {
 	const char *name;
 	unsigned int domid;
@@ -60,6 +62,7 @@ struct vm {
 	bool paused;
 	pthread_cond_t unpaused;
 	bool stats;			/* --stats: time each disk request */
+	uint32_t *port_counts;		/* --stats: PORT_COUNT counters */
 };
 
 /* vm.c */

@@ -85,7 +85,7 @@ static void usage(FILE *f)
 		"  --domid N           the guest's domain id (default 1)\n"
 		"  --control PATH      serve the control socket PATH (hxenctl)\n"
 		"  --daemon            run without a terminal (hxenctl create)\n"
-		"  --stats             time disk requests; log each vCPU's exit counters\n"
+		"  --stats             time disk requests; log exit counters and busy ports\n"
 		"                      when the VM ends\n"
 		"  -h, --help          this help\n");
 }
@@ -538,6 +538,8 @@ static enum vm_end run_once(struct ioemu *io)
 	memset(vm, 0, sizeof(*vm));
 	vm->name = io->cfg.name;
 	vm->stats = io->stats;
+	if (io->stats)
+		vm->port_counts = calloc(PORT_COUNT, sizeof(*vm->port_counts));
 	vm->domid = io->domid;
 	vm->mem_bytes = io->cfg.memory_mib << 20;
 	vm->nr_vcpus = io->cfg.vcpus;
@@ -563,6 +565,8 @@ static enum vm_end run_once(struct ioemu *io)
 	    action_for(&io->cfg, end) == VM_ACTION_PRESERVE)
 		preserve(io);
 out:
+	free(vm->port_counts);
+	vm->port_counts = NULL;
 	vcpu_debug_out = NULL;
 	devices_detach(&io->dev);
 	console_free(&io->con);

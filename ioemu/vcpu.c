@@ -28,6 +28,8 @@
 #define PORT_KBD_COMMAND	0x64
 #define KBD_PULSE_RESET		0xFE
 #define STOP_SIGNAL		SIGUSR1
+/* --stats: how many of the busiest ports are logged. */
+#define STATS_TOP_PORTS		8
 /* Stray accesses logged before going quiet. */
 #define LOG_UNHANDLED_MAX	16
 
@@ -142,6 +144,9 @@ static void vcpu_io(struct vcpu *c)
 
 	if (len > HXEN_RUN_DATA_SIZE)
 		len = HXEN_RUN_DATA_SIZE;
+	if (c->vm->port_counts)
+		__atomic_fetch_add(&c->vm->port_counts[run->io.port], 1,
+				   __ATOMIC_RELAXED);
 	if (run->io.direction == HXEN_IO_OUT && run->io.port == PORT_DEBUG_OUT) {
 		if (vcpu_debug_out)
 			vcpu_debug_out(data, len);
@@ -365,10 +370,41 @@ void vcpus_stop(struct vm *vm)
 	}
 }
 
+/* The ports the guest touched most often through user space. */
+static void log_port_counts(const struct vm *vm)
+{
+	unsigned int top[STATS_TOP_PORTS] = { 0 }, n = 0, p, i, j;
+	char line[STATS_TOP_PORTS * 24] = "";
+	size_t at = 0;
+
+	if (!vm->port_counts)
+		return;
+	for (p = 0; p < PORT_COUNT; p++) {
+		if (!vm->port_counts[p])
+			continue;
+		for (i = 0; i < n && vm->port_counts[top[i]] >= vm->port_counts[p]; i++)
+			;
+		if (i == STATS_TOP_PORTS)
+			continue;
+		if (n < STATS_TOP_PORTS)
+			n++;
+		for (j = n - 1; j > i; j--)
+			top[j] = top[j - 1];
+		top[i] = p;
+	}
+	for (i = 0; i < n && at < sizeof(line); i++)
+		at += (size_t)snprintf(line + at, sizeof(line) - at, " %#x %u",
+				       top[i], vm->port_counts[top[i]]);
+	ioemu_log("port I/O in user space, busiest ports:%s",
+		  n ? line : " none");
+}
+
 void vcpus_log_stats(struct vm *vm)
 {
 	struct hxen_vcpu_stats st;
 	unsigned int i;
+
+	log_port_counts(vm);
 
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		if (ioctl(vm->vcpus[i].fd, HXEN_VCPU_GET_STATS, &st) < 0) {

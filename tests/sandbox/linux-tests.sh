@@ -429,7 +429,7 @@ lg_disk_bench() {
 			say "BENCH: disk: the $side run did not finish: $(tail -c 300 "/tmp/db-$side.out" | tr '\n' ' ')"
 		grep -h 'HXG-BENCH-ROUND' "/tmp/db-$side.out" | tr -d '\r' | sed "s/^HXG-BENCH-ROUND/disk qcow2 $side round/" |
 			while IFS= read -r l; do say "BENCH: $l"; done
-		grep -h 'disconnected\|per request\|exits:' "/tmp/db-$side.err" | sed "s/^ioemu: /disk qcow2 $side: /" |
+		grep -h 'disconnected\|per request\|exits:\|busiest' "/tmp/db-$side.err" | sed "s/^ioemu: /disk qcow2 $side: /" |
 			while IFS= read -r l; do say "BENCH: $l"; done
 	done
 	# KVM nested under the software CPU now and then stalls in early
@@ -443,7 +443,9 @@ lg_disk_bench() {
 			-append "console=ttyS0 loglevel=4 rdinit=/init pci=nomsi hxg.bench=/dev/vda,32,3,$rounds" \
 			</dev/null >/tmp/db-kvm.err 2>&1
 		grep -q 'HXG-BENCH: done' /tmp/db-kvm.out && break
-		say "BENCH: disk: QEMU+KVM try $try did not finish: $(grep -aE 'HXG|blk|vda|virtio|Run|hung|BUG' /tmp/db-kvm.out | tail -n 8 | tr -cd '[:print:]\n' | tr '\n' '|')"
+		say "BENCH: disk: QEMU+KVM try $try did not finish in 300 s; its console ended: $(tr -d '\r' </tmp/db-kvm.out | tail -n 12 | sed 's/[^ -~]//g' | tr '\n' '|')"
+		tr -d '\r' </tmp/db-kvm.out | tail -n 40 | sed 's/^/guest| kvm: /'
+		sed 's/^/guest| kvm stderr: /' /tmp/db-kvm.err | tail -n 10
 	done
 	grep -h 'HXG-BENCH-ROUND' /tmp/db-kvm.out | tr -d '\r' | sed "s/^HXG-BENCH-ROUND/disk qcow2 QEMU+KVM round/" |
 		while IFS= read -r l; do say "BENCH: $l"; done
