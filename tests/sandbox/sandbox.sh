@@ -261,7 +261,7 @@ hxs_crash_check() {
 # terminal too when interactive), the guest's ttyS1 to RESULTS.
 hxs_boot() {
 	local kernel=$1 initrd=$2 log=$3 res=$4 inter=${5:-}
-	local qemu=(qemu-system-x86_64 -accel "tcg,thread=$HXT_TCG_THREAD" -cpu max -smp 2 -m 1024 -nographic -no-reboot
+	local qemu=("${HXT_QEMU:-qemu-system-x86_64}" -accel "tcg,thread=$HXT_TCG_THREAD" -cpu max -smp 2 -m 1024 -nographic -no-reboot
 		-kernel "$kernel" -initrd "$initrd"
 		-append "console=ttyS0 loglevel=7 panic=-1 rdinit=/init$HXS_APPEND"
 		-serial mon:stdio -serial "file:$res" "${HXS_QEMU_EXTRA[@]}")
