@@ -482,7 +482,8 @@ lg_disk_bench() {
 	for side in hxen hxen-256; do
 		for f in seq-write seq-read rand-write rand-read; do
 			n=$(lg_bench_rounds /tmp/db-kvm.out "$f")
-			[ "$(lg_bench_rounds "/tmp/db-$side.out" "$f")" -lt "$n" ] && n=$(lg_bench_rounds "/tmp/db-$side.out" "$f")
+			m=$(lg_bench_rounds "/tmp/db-$side.out" "$f")
+			[ "$m" -lt "$n" ] && n=$m
 			h="" k=""
 			if [ "$n" -gt 0 ]; then
 				h=$(lg_bench_median "/tmp/db-$side.out" "$f" "$n")
@@ -563,4 +564,3 @@ lg_hxenctl_tests
 [ "${HXT_VIRSH:-}" = yes ] && . /lib/hxt/virsh-tests.sh
 # The hypercalls the guests made that hxen refused (each once).
 dmesg | grep 'refused' | sed 's/^\[[ 0-9.]*\] //' | sort -u | sed 's/^/refused: /' | head -n 40
-
