@@ -142,6 +142,14 @@ static void disconnect(struct xendev *d)
 			  (unsigned long long)per_request_us(b, b->stats.wait_ns),
 			  (unsigned long long)per_request_us(b, b->stats.serve_ns),
 			  (unsigned long long)b->stats.wakeups);
+	if (b->vm && b->vm->stats && b->stats.idle_gaps)
+		ioemu_log("%s: busy %llu ms; idle %llu ms between an answer and the next request (%llu times, %llu us each)",
+			  b->cfg.vdev,
+			  (unsigned long long)(b->stats.busy_ns / 1000000),
+			  (unsigned long long)(b->stats.idle_ns / 1000000),
+			  (unsigned long long)b->stats.idle_gaps,
+			  (unsigned long long)(b->stats.idle_ns /
+					       b->stats.idle_gaps / 1000));
 }
 
 static int connect(struct xendev *d)

@@ -88,6 +88,10 @@ static void respond(struct blkback *b, struct blk_job *head,
 		b->free_jobs = job;
 		b->in_flight--;
 	}
+	if (!b->in_flight && done_ns) {
+		b->stats.busy_ns += done_ns - b->busy_since;
+		b->idle_since = done_ns;
+	}
 	/*
 	 * Answers done while others are still in flight wait for them (up
 	 * to BLKBACK_PUSH_BATCH): a request split in several reaches the
@@ -446,13 +450,21 @@ static void bad_request(struct blkback *b, const struct blk_job *job, int st)
 
 static struct blk_job *get_job(struct blkback *b)
 {
+	uint64_t now = stamp(b);
 	struct blk_job *job;
 
 	pthread_mutex_lock(&b->lock);
 	job = b->free_jobs;
 	if (job) {
 		b->free_jobs = job->next;
-		b->in_flight++;
+		if (!b->in_flight++ && now) {
+			b->busy_since = now;
+			if (b->idle_since) {
+				b->stats.idle_ns += now - b->idle_since;
+				b->stats.idle_gaps++;
+			}
+		}
+		job->queued_ns = now;
 	} else {
 		b->ring_waits = true;
 	}
@@ -503,7 +515,6 @@ static bool consume(struct blkback *b)
 			job = get_job(b);
 			if (!job)
 				goto out;	/* an answer kicks us */
-			job->queued_ns = stamp(b);
 			memcpy(&req, RING_GET_REQUEST(&b->ring,
 						      b->ring.req_cons),
 			       sizeof(req));
@@ -571,6 +582,7 @@ int blkif_ring_start(struct blkback *b)
 	}
 	b->in_flight = 0;
 	b->unpushed = 0;
+	b->busy_since = b->idle_since = 0;
 	b->ring_waits = false;
 	b->quit = false;
 	b->broken = false;

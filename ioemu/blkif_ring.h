@@ -53,6 +53,9 @@ struct blkback_stats {
 	uint64_t wakeups;	/* of the ring thread */
 	uint64_t notifies;	/* interrupts sent to the guest */
 	uint64_t merged;	/* requests done in another's transfer */
+	uint64_t busy_ns;	/* with requests in flight, summed */
+	uint64_t idle_ns;	/* from the last answer to the next request */
+	uint64_t idle_gaps;	/* how many such gaps idle_ns sums */
 };
 
 struct blkback {
@@ -86,6 +89,7 @@ struct blkback {
 	unsigned int unpushed;		/* answers not yet shown the guest */
 	bool ring_waits;		/* consuming stopped: no free job */
 	bool quit;
+	uint64_t busy_since, idle_since;	/* under --stats */
 	struct blkback_stats stats;
 	struct blk_job jobs[BLKBACK_RING_SLOTS];
 };

@@ -440,9 +440,10 @@ lg_disk_bench() {
 			"$HXT_HXEN_GID" /usr/bin/ioemu --stats --stdio /tmp/db.cfg </dev/null >"/tmp/db-$side.out" 2>"/tmp/db-$side.err"
 		grep -q 'HXG-BENCH: done' "/tmp/db-$side.out" ||
 			say "BENCH: disk: the $side run did not finish: $(tail -c 300 "/tmp/db-$side.out" | tr '\n' ' ')"
-		grep -h 'HXG-BENCH-ROUND' "/tmp/db-$side.out" | tr -d '\r' | sed "s/^HXG-BENCH-ROUND/disk qcow2 $side round/" |
+		grep -h 'HXG-BENCH-ROUND\|HXG-BENCH-CPU' "/tmp/db-$side.out" | tr -d '\r' |
+			sed "s/^HXG-BENCH-ROUND/disk qcow2 $side round/; s/^HXG-BENCH-CPU/disk qcow2 $side guest CPU, round/" |
 			while IFS= read -r l; do say "BENCH: $l"; done
-		grep -h 'disconnected\|per request\|exits:\|busiest' "/tmp/db-$side.err" | sed "s/^ioemu: /disk qcow2 $side: /" |
+		grep -h 'disconnected\|per request\|busy\|exits:\|busiest' "/tmp/db-$side.err" | sed "s/^ioemu: /disk qcow2 $side: /" |
 			while IFS= read -r l; do say "BENCH: $l"; done
 	done
 	# KVM's guest, nested under the software CPU, now and then stops for
@@ -475,7 +476,8 @@ lg_disk_bench() {
 		say "BENCH: disk: QEMU+KVM try $try stopped (console silent for 90 s, or 900 s in all); its console ended: $(tr -d '\r' </tmp/db-kvm.out | tail -n 3 | sed 's/[^ -~]//g' | tr '\n' '|')"
 		sed 's/^/guest| kvm stderr: /' /tmp/db-kvm.err | tail -n 5
 	done
-	grep -h 'HXG-BENCH-ROUND' /tmp/db-kvm.out | tr -d '\r' | sed "s/^HXG-BENCH-ROUND/disk qcow2 QEMU+KVM round/" |
+	grep -h 'HXG-BENCH-ROUND\|HXG-BENCH-CPU' /tmp/db-kvm.out | tr -d '\r' |
+		sed "s/^HXG-BENCH-ROUND/disk qcow2 QEMU+KVM round/; s/^HXG-BENCH-CPU/disk qcow2 QEMU+KVM guest CPU, round/" |
 		while IFS= read -r l; do say "BENCH: $l"; done
 	# Ratios of medians over the rounds both runs finished (all of them
 	# unless KVM's run stopped part way).
