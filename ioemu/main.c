@@ -26,6 +26,7 @@
 #include "console.h"
 #include "control.h"
 #include "devices.h"
+#include "guest_cmdline.h"
 #include "kernel_cache.h"
 #include "ioemu.h"
 #include "libhxen.h"
@@ -185,8 +186,10 @@ static int parse_args(struct ioemu *io, int argc, char **argv)
 /* Kernel, initrd, start info and ACPI tables into guest RAM. */
 static int load_guest(struct ioemu *io, struct boot_image *img)
 {
+	char line[BOOT_CMDLINE_MAX];
 	struct boot_params_in p = {
-		.cmdline = io->cfg.cmdline,
+		.cmdline = guest_cmdline(line, sizeof(line), io->cfg.cmdline,
+					 io->cfg.nr_disks > 0),
 		.initrd_path = io->cfg.ramdisk,
 		.nr_vcpus = io->cfg.vcpus,
 		.acpi = 1,

@@ -62,6 +62,8 @@ dk_devices() {
 	dk_expect xvda-sectors 131072 'cat /sys/block/xvda/size'
 	dk_expect xvdb-sectors 32768 'cat /sys/block/xvdb/size'
 	dk_expect xvdc-read-only 1 'cat /sys/block/xvdc/ro'
+	# ioemu's default on the command line: blkfront sends 1 MiB requests.
+	dk_expect xvda-1mib-requests 1024 'cat /sys/block/xvda/queue/max_hw_sectors_kb'
 	want=$(head -c 4194304 "$DK/ro.raw" | sha256sum | cut -d' ' -f1)
 	dk_expect xvdc-reads-image "$want" 'timeout 30 head -c 4194304 /dev/xvdc | sha256sum | cut -d" " -f1'
 	dk_expect xvdc-write-refused fail 'timeout 30 dd if=/dev/zero of=/dev/xvdc bs=4k count=1 oflag=direct 2>/dev/null && echo ok || echo fail'
