@@ -34,7 +34,7 @@ static bool same_name(const char *a, size_t alen, const char *b)
 		if (x != y || !y)
 			return false;
 	}
-	return b[alen] == '=' || b[alen] == ' ' || !b[alen];
+	return b[alen] == '=' || b[alen] == ' ' || b[alen] == '\t' || !b[alen];
 }
 
 /* Does @line set the option named in @option ("name=value")? */
